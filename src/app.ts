@@ -1,0 +1,69 @@
+import express from 'express';
+import type nunjucks from 'nunjucks';
+import type { Assets } from './assets';
+import { ASSET_PREFIX, nhsukAssetsDir } from './assets';
+import type { Config } from './config';
+import type { SiteBundle } from './load-site';
+import type { Logger } from './logger';
+import { errorHandler, notFound } from './middleware/errors';
+import { allowMethods, redirectToCanonical, rejectBadRequests } from './middleware/requests';
+import { securityHeaders } from './middleware/security';
+import { sendPrepared } from './prepared';
+import { contact } from './routes/contact';
+import { meta } from './routes/meta';
+import { pages } from './routes/pages';
+import { referenceCodes } from './routes/reference-codes';
+
+export interface AppDependencies {
+  config: Config;
+  views: nunjucks.Environment;
+  assets: Assets;
+  logger: Logger;
+  /** The content and pages being served; a function so that development mode can swap them. */
+  current: () => SiteBundle;
+}
+
+export const ASSET_CACHE = 'public, max-age=31536000, immutable';
+
+function logRequests(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The path only: query strings can hold what people typed into search or forms.
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      logger.info({ method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+/** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
+export function createApp({ config, views, assets, logger, current }: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  views.express(app);
+  app.set('view engine', 'njk');
+
+  app.use(logRequests(logger));
+  app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  app.use(rejectBadRequests());
+  app.use(allowMethods(['/contact']));
+
+  app.use(meta(current));
+  app.use((req, res, next) => {
+    const asset = req.path.startsWith(ASSET_PREFIX) ? assets.get(req.path) : undefined;
+    return asset ? sendPrepared(req, res, asset, ASSET_CACHE) : next();
+  });
+  app.use('/assets', express.static(nhsukAssetsDir, { dotfiles: 'deny', index: false, redirect: false, maxAge: '1d', fallthrough: true }));
+
+  app.use(redirectToCanonical((path) => current().pages.has(path)));
+  app.use(pages(current));
+  app.use(referenceCodes(current));
+  app.use(contact(current));
+
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}

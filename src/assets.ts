@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Prepared } from './prepared';
+import { prepare } from './prepared';
+
+export interface AssetSource {
+  /** Logical name used by views and imports: `app.js`. */
+  name: string;
+  file: string;
+}
+
+export interface Assets {
+  /** The versioned URL of an asset: `/static/app.3f9c2a1b.js`. */
+  url(name: string): string;
+  /** The prepared body served at a versioned URL, if any. */
+  get(urlPath: string): Prepared | undefined;
+  entries(): { name: string; url: string; prepared: Prepared }[];
+}
+
+export const ASSET_PREFIX = '/static/';
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+};
+
+/**
+ * Reads our CSS and JS once, names each file by a hash of its content, and prepares it
+ * compressed. In a JS file, `from './name.js'` that names an earlier asset is rewritten to that
+ * asset's versioned URL, so modules can import each other and still be cached for a year.
+ */
+export function buildAssets(sources: AssetSource[]): Assets {
+  const byName = new Map<string, { url: string; prepared: Prepared }>();
+  const byUrl = new Map<string, Prepared>();
+  for (const source of sources) {
+    const ext = path.extname(source.name);
+    const type = TYPES[ext];
+    if (!type) throw new Error(`Unknown asset type: ${source.name}`);
+    let text = fs.readFileSync(source.file, 'utf8');
+    if (ext === '.js') {
+      text = text.replace(/(from\s*|import\s*\(?\s*)(['"])\.\/([\w.-]+)\2/g, (whole, lead: string, quote: string, name: string) => {
+        const target = byName.get(name);
+        return target ? `${lead}${quote}${target.url}${quote}` : whole;
+      });
+      text = text.replace(/\n\/\/# sourceMappingURL=.*$/, '');
+    } else {
+      text = text.replace(/\n?\/\*# sourceMappingURL=.*?\*\/\s*$/, '');
+    }
+    const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 10);
+    const url = `${ASSET_PREFIX}${path.basename(source.name, ext)}.${hash}${ext}`;
+    const prepared = prepare(text, type);
+    byName.set(source.name, { url, prepared });
+    byUrl.set(url, prepared);
+  }
+  return {
+    url(name) {
+      const asset = byName.get(name);
+      if (!asset) throw new Error(`No asset named ${name}`);
+      return asset.url;
+    },
+    get: (urlPath) => byUrl.get(urlPath),
+    entries: () => [...byName.entries()].map(([name, asset]) => ({ name, ...asset })),
+  };
+}
+
+const nhsukDir = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
+
+/** The site's own assets: nhsuk-frontend's compiled CSS and JS, then ours from public/. */
+export function siteAssetSources(publicDir: string): AssetSource[] {
+  return [
+    { name: 'nhsuk.css', file: path.join(nhsukDir, 'nhsuk-frontend.min.css') },
+    { name: 'nhsuk.js', file: path.join(nhsukDir, 'nhsuk-frontend.min.js') },
+    { name: 'app.css', file: path.join(publicDir, 'css', 'app.css') },
+    { name: 'app.js', file: path.join(publicDir, 'js', 'app.js') },
+  ];
+}
+
+/** The folder of favicons and the web manifest that nhsuk-frontend's template links to under /assets. */
+export const nhsukAssetsDir = path.join(nhsukDir, 'assets');

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface SourceFile {
+  /** Path relative to the content folder, with forward slashes: `manage/mobile-phone.md`. */
+  relativePath: string;
+  /** Path relative to the working directory, used in messages: `content/manage/mobile-phone.md`. */
+  displayPath: string;
+  text: string;
+  modified: Date;
+}
+
+/** The only URL rule: `manage/index.md` -> `/manage`, `manage/mobile-phone.md` -> `/manage/mobile-phone`. */
+export function urlFromPath(relativePath: string): string {
+  const withoutExt = relativePath.replace(/\\/g, '/').replace(/\.md$/, '');
+  const trimmed = withoutExt === 'index' ? '' : withoutExt.replace(/\/index$/, '');
+  return `/${trimmed}`;
+}
+
+function displayPathOf(contentDir: string, file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative.split(path.sep).join('/');
+}
+
+/**
+ * Every markdown file under the content folder, in a stable order. Folders and files whose
+ * names start with `_` or `.` are not pages (`_data/` holds data files).
+ */
+export function readContentFiles(contentDir: string): SourceFile[] {
+  if (!fs.existsSync(contentDir) || !fs.statSync(contentDir).isDirectory()) {
+    throw new Error(`Content folder not found: ${contentDir}`);
+  }
+  const files: SourceFile[] = [];
+  const walk = (dir: string): void => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.md')) {
+        files.push({
+          relativePath: path.relative(contentDir, full).split(path.sep).join('/'),
+          displayPath: displayPathOf(contentDir, full),
+          text: fs.readFileSync(full, 'utf8'),
+          modified: fs.statSync(full).mtime,
+        });
+      }
+    }
+  };
+  walk(contentDir);
+  return files;
+}

@@ -1,0 +1,58 @@
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { Logger } from '../logger';
+
+const NO_STORE = 'no-store';
+
+/** Renders the 404 page. `code` is what the visitor typed when a reference code was not found. */
+export function renderNotFound(req: Request, res: Response, code?: string): void {
+  res.status(404).setHeader('Cache-Control', NO_STORE);
+  res.render('pages/not-found.njk', {
+    pageTitle: code !== undefined ? 'Reference code not found' : 'Page not found',
+    code,
+    robotsNoindex: true,
+  });
+}
+
+export function notFound(): RequestHandler {
+  return (req, res) => renderNotFound(req, res);
+}
+
+const MESSAGES: Record<number, { heading: string; paragraphs: string[] }> = {
+  400: { heading: 'Sorry, we could not understand that request', paragraphs: ['Check the web address or the words you typed, then try again.'] },
+  403: { heading: 'Sorry, your form could not be sent', paragraphs: ['This can happen if the page was open for a long time. Go back, reload the page and try again.'] },
+  404: { heading: 'Page not found', paragraphs: ['If you typed the web address, check it is correct.'] },
+  405: { heading: 'Sorry, you cannot do that here', paragraphs: ['This address only shows a page. Go back and try again.'] },
+  413: { heading: 'Sorry, that was too much to send', paragraphs: ['Make your message shorter and try again.'] },
+  414: { heading: 'Sorry, that web address is too long', paragraphs: ['Check the web address and try again.'] },
+  415: { heading: 'Sorry, we could not understand that request', paragraphs: ['Go back and try again.'] },
+  429: { heading: 'Sorry, you have sent too many messages', paragraphs: ['Wait 10 minutes, then try again.'] },
+  500: { heading: 'Sorry, there is a problem with the service', paragraphs: ['Try again later.'] },
+};
+
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+/** The last handler: a 4xx page for bad requests, a 500 page with no internal detail for the rest. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = statusOf(error);
+    if (status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const shown = status >= 500 ? 500 : status;
+    const message = MESSAGES[shown] ?? MESSAGES[400]!;
+    res.status(shown).setHeader('Cache-Control', NO_STORE);
+    res.render('pages/error.njk', { pageTitle: message.heading, ...message, robotsNoindex: true }, (renderError, html) => {
+      if (renderError) {
+        logger.error({ err: renderError }, 'error page failed to render');
+        res.type('text/plain').send(message.heading);
+      } else {
+        res.type('html').send(html);
+      }
+    });
+  };
+}

@@ -1,0 +1,57 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import createHttpError from './http-error';
+
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * Turns away requests no page can answer before any route sees them: overlong URLs (414),
+ * malformed percent-encoding or control characters in the path (400).
+ */
+export function rejectBadRequests(): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (req.originalUrl.length > MAX_URL_LENGTH) return next(createHttpError(414, 'URL too long'));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(req.path);
+    } catch {
+      return next(createHttpError(400, 'Malformed URL'));
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(decoded)) return next(createHttpError(400, 'Malformed URL'));
+    return next();
+  };
+}
+
+/** Only GET and HEAD on anything but the paths that take forms. */
+export function allowMethods(formPaths: string[]): RequestHandler {
+  const forms = new Set(formPaths);
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    if (req.method === 'POST' && forms.has(req.path)) return next();
+    res.setHeader('Allow', forms.has(req.path) ? 'GET, HEAD, POST' : 'GET, HEAD');
+    return next(createHttpError(405, 'Method not allowed'));
+  };
+}
+
+/**
+ * The canonical form of a site path: one leading slash, no trailing slash, and for pages,
+ * no trailing `/index` and lower case. Returns undefined when the path is already canonical.
+ */
+export function canonicalPath(path: string, isPage: (path: string) => boolean): string | undefined {
+  let candidate = `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
+  const lowered = candidate.toLowerCase().replace(/\/index$/, '') || '/';
+  if (lowered !== candidate && isPage(lowered)) candidate = lowered;
+  return candidate === path ? undefined : candidate;
+}
+
+/** 301 to the canonical URL, keeping the query string. */
+export function redirectToCanonical(isPage: (path: string) => boolean): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const target = canonicalPath(req.path, isPage);
+    if (target === undefined) return next();
+    const query = req.originalUrl.indexOf('?');
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    return res.redirect(301, target + (query >= 0 ? req.originalUrl.slice(query) : ''));
+  };
+}

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { Site } from '../content/site';
+import { normaliseCode } from '../content/reference-codes';
+import type { SiteBundle } from '../load-site';
+import createHttpError from '../middleware/http-error';
+import { renderNotFound } from '../middleware/errors';
+
+/** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
+export function codeTarget(site: Site, input: unknown): string | undefined {
+  const code = normaliseCode(input);
+  const owner = code ? site.codes.get(code) : undefined;
+  return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
+}
+
+export const REDIRECT_CACHE = 'public, max-age=300';
+
+function redirectOrNotFound(site: Site, req: Request, res: Response, typed: string): void {
+  const target = codeTarget(site, typed);
+  if (!target) return renderNotFound(req, res, typed.trim().slice(0, 100));
+  res.setHeader('Cache-Control', REDIRECT_CACHE);
+  return res.redirect(302, target);
+}
+
+/** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
+export function referenceCodes(current: () => SiteBundle, index?: (req: Request, res: Response) => void): Router {
+  const router = Router();
+  router.get('/cid', (req, res, next) => {
+    const { code } = req.query;
+    if (code === undefined) return index ? index(req, res) : next();
+    if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
+    return redirectOrNotFound(current().site, req, res, code);
+  });
+  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, req, res, req.params.code));
+  return router;
+}
