@@ -11,7 +11,9 @@ function main(): void {
   const { views, assets, bundle } = buildRuntime(config);
   const app = createApp({ config, views, assets, logger, current: () => bundle });
   const server = app.listen(config.port, () => {
-    logger.info({ port: config.port, baseUrl: config.baseUrl, pages: bundle.pages.size, codes: bundle.site.codes.size }, 'listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, baseUrl: config.baseUrl, pages: bundle.pages.size, codes: bundle.site.codes.size }, 'listening');
   });
 
   const shutdown = (signal: string): void => {
