@@ -13,6 +13,7 @@ import { contact } from './routes/contact';
 import { meta } from './routes/meta';
 import { pages } from './routes/pages';
 import { referenceCodes } from './routes/reference-codes';
+import { search } from './routes/search';
 
 export interface AppDependencies {
   config: Config;
@@ -61,6 +62,7 @@ export function createApp({ config, views, assets, logger, current }: AppDepende
   app.use(redirectToCanonical((path) => current().pages.has(path)));
   app.use(pages(current));
   app.use(referenceCodes(current));
+  app.get('/search', search(current));
   app.use(contact(current));
 
   app.use(notFound());

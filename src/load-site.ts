@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
-import type { Assets } from './assets';
+import { canonicalUrl } from './config';
 import { readContentFiles } from './content/files';
 import { createMarkdown } from './content/markdown';
 import type { Site } from './content/site';
@@ -11,12 +11,18 @@ import type { Prepared } from './prepared';
 import { prepare } from './prepared';
 import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
+import { codeEntries } from './view-models/code-index';
+import type { SearchIndex } from './search/search-index';
+import { buildSearchIndex, sectionDocuments } from './search/search-index';
 
-/** What the routes serve: the content model and every page rendered from it. */
+/** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface SiteBundle {
   site: Site;
   /** Rendered hub and article pages by URL. */
   pages: Map<string, Prepared>;
+  /** Other documents rendered once: the reference-code index and its JSON. */
+  documents: Map<string, Prepared>;
+  search: SearchIndex;
 }
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -39,15 +45,38 @@ export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.E
 /** Renders every hub and article once, ready to serve from memory. */
 export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, Prepared> {
   const pages = new Map<string, Prepared>();
+  const renderLink = (code: string): string =>
+    views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
   for (const page of site.pages) {
     const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
-    const html = views.render(template, { ...pageView(site, page, context), ogType: page.kind === 'article' ? 'article' : 'website' });
+    const html = views.render(template, { ...pageView(site, page, context, renderLink), ogType: page.kind === 'article' ? 'article' : 'website' });
     pages.set(page.url, prepare(html, 'text/html; charset=utf-8'));
   }
   return pages;
 }
 
+/** The reference-code index page and its JSON, rendered once. */
+export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, Prepared> {
+  const codes = codeEntries(site, context.baseUrl);
+  const documents = new Map<string, Prepared>();
+  const indexHtml = views.render('pages/cid-index.njk', {
+    pageTitle: 'Reference codes',
+    description: 'Every NHS login reference code this help centre explains, with a link to the section that explains it.',
+    canonical: canonicalUrl(context.baseUrl, '/cid'),
+    breadcrumbs: [{ text: 'Home', href: '/' }],
+    codes,
+  });
+  documents.set('/cid', prepare(indexHtml, 'text/html; charset=utf-8'));
+  documents.set('/cid.json', prepare(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
+  return documents;
+}
+
 export function buildBundle(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): SiteBundle {
   const site = loadSite(contentDir, viewsDir, views);
-  return { site, pages: renderPages(site, views, context) };
+  return {
+    site,
+    pages: renderPages(site, views, context),
+    documents: renderDocuments(site, views, context),
+    search: buildSearchIndex(sectionDocuments(site)),
+  };
 }

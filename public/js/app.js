@@ -35,3 +35,44 @@ function trackCurrentSection() {
 }
 
 trackCurrentSection();
+
+/** Copies text, with a fallback for browsers without the async clipboard API. */
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('readonly', '');
+  field.className = 'app-copy-link__buffer';
+  document.body.appendChild(field);
+  field.select();
+  const copied = document.execCommand('copy');
+  field.remove();
+  if (!copied) throw new Error('copy failed');
+}
+
+/** Shows the "Copy link" buttons (hidden without JavaScript) and announces each copy. */
+function enableCopyLinks() {
+  document.querySelectorAll('.app-copy-link[data-copy]').forEach((button) => {
+    const status = button.parentElement.querySelector('.app-copy-link__status');
+    button.hidden = false;
+    button.addEventListener('click', async (event) => {
+      event.preventDefault();
+      try {
+        await copyText(button.dataset.copy);
+        if (status) status.textContent = 'Link copied';
+        button.textContent = 'Link copied';
+      } catch {
+        if (status) status.textContent = 'Could not copy. Select the link and copy it instead.';
+      }
+      window.setTimeout(() => {
+        button.textContent = 'Copy link';
+        if (status) status.textContent = '';
+      }, 4000);
+    });
+  });
+}
+
+enableCopyLinks();

@@ -5,7 +5,7 @@ const MAX_URL_LENGTH = 2048;
 
 /**
  * Turns away requests no page can answer before any route sees them: overlong URLs (414),
- * malformed percent-encoding or control characters in the path (400).
+ * malformed percent-encoding or control characters in the path, array-style query keys (400).
  */
 export function rejectBadRequests(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -18,6 +18,8 @@ export function rejectBadRequests(): RequestHandler {
     }
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(decoded)) return next(createHttpError(400, 'Malformed URL'));
+    // No page takes array parameters, so `?code[]=a` is a mistake or a probe.
+    if (Object.keys(req.query).some((key) => /[[\]]/.test(key))) return next(createHttpError(400, 'Array parameters are not accepted'));
     return next();
   };
 }

@@ -5,6 +5,8 @@ import { normaliseCode } from '../content/reference-codes';
 import type { SiteBundle } from '../load-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
+import { sendPrepared } from '../prepared';
+import { HTML_CACHE } from './pages';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
@@ -23,11 +25,12 @@ function redirectOrNotFound(site: Site, req: Request, res: Response, typed: stri
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
-export function referenceCodes(current: () => SiteBundle, index?: (req: Request, res: Response) => void): Router {
+export function referenceCodes(current: () => SiteBundle): Router {
   const router = Router();
+  router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, HTML_CACHE));
   router.get('/cid', (req, res, next) => {
     const { code } = req.query;
-    if (code === undefined) return index ? index(req, res) : next();
+    if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, HTML_CACHE);
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
     return redirectOrNotFound(current().site, req, res, code);
   });

@@ -48,10 +48,12 @@ export interface SiteContext {
 }
 
 /** Everything a layout needs to show one hub or article. */
-export function pageView(site: Site, page: Page, context: SiteContext): Record<string, unknown> {
+export function pageView(site: Site, page: Page, context: SiteContext, renderLink?: (code: string) => string): Record<string, unknown> {
   const isHome = page === site.home;
+  const owned = ownedSections(site, page);
   return {
     page,
+    html: renderLink && owned.size ? withReferenceLinks(page.html, owned, renderLink) : page.html,
     pageTitle: isHome ? undefined : page.title,
     description: page.subtitle,
     canonical: canonicalUrl(context.baseUrl, page.url),
@@ -61,4 +63,30 @@ export function pageView(site: Site, page: Page, context: SiteContext): Record<s
     reviewed: formatDate(page.reviewed),
     nextReview: formatDate(page.nextReview),
   };
+}
+
+/** Sections on a page that own reference codes: heading id -> codes, in code order. */
+export function ownedSections(site: Site, page: Page): Map<string, string[]> {
+  const owned = new Map<string, string[]>();
+  for (const owner of site.codes.values()) {
+    if (owner.page !== page) continue;
+    owned.set(owner.section.id, [...(owned.get(owner.section.id) ?? []), owner.code]);
+  }
+  return owned;
+}
+
+/**
+ * Puts a "Link to this reference" block under each heading that owns a code. Headings carry
+ * ids from our own markdown rule, so `id="…"` finds exactly one heading.
+ */
+export function withReferenceLinks(html: string, owned: Map<string, string[]>, renderLink: (code: string) => string): string {
+  let result = html;
+  for (const [id, codes] of owned) {
+    const open = new RegExp(`<h([23]) id="${id}">`).exec(result);
+    if (!open) continue;
+    const closeTag = `</h${open[1]}>`;
+    const close = result.indexOf(closeTag, open.index) + closeTag.length;
+    result = `${result.slice(0, close)}\n${codes.map(renderLink).join('\n')}${result.slice(close)}`;
+  }
+  return result;
 }

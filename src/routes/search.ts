@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import { normaliseCode } from '../content/reference-codes';
+import type { SiteBundle } from '../load-site';
+import createHttpError from '../middleware/http-error';
+import { searchView } from '../view-models/search-view';
+import { codeTarget, REDIRECT_CACHE } from './reference-codes';
+
+export const MAX_QUERY_LENGTH = 200;
+
+/** Cleans what was typed: no control characters, at most 200 characters, trimmed. */
+export function cleanQuery(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/[\u0000-\u001f\u007f\ufffd]+/g, ' ').slice(0, MAX_QUERY_LENGTH).trim();
+}
+
+/** `/search?q=`: a known reference code redirects to its section; anything else shows results. */
+export function search(current: () => SiteBundle): RequestHandler {
+  return (req, res, next) => {
+    const { q, page } = req.query;
+    if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
+      return next(createHttpError(400, 'q and page must be single values'));
+    }
+    const query = cleanQuery(q ?? '');
+    const { site, search: index } = current();
+    const target = codeTarget(site, query);
+    if (target) {
+      res.setHeader('Cache-Control', REDIRECT_CACHE);
+      return res.redirect(302, target);
+    }
+    const code = normaliseCode(query);
+    const results = query && !code ? index.search(query, Number(page) || 1) : undefined;
+    res.setHeader('Cache-Control', 'no-store');
+    return res.render('pages/search.njk', searchView(query, code, results));
+  };
+}

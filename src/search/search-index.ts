@@ -1,0 +1,150 @@
+import MiniSearch from 'minisearch';
+import type { SearchResult as MiniResult } from 'minisearch';
+import type { Site } from '../content/site';
+
+/** One searchable section: a heading and its text, with the page it is on. */
+export interface SectionDocument {
+  id: string;
+  url: string;
+  headingId: string;
+  heading: string;
+  title: string;
+  hub: string;
+  body: string;
+}
+
+/** A piece of an excerpt; `mark` pieces matched the query. Views escape every piece. */
+export interface ExcerptPart {
+  text: string;
+  mark: boolean;
+}
+
+export interface SearchHit {
+  href: string;
+  heading: string;
+  title: string;
+  excerpt: ExcerptPart[];
+}
+
+export interface SearchResults {
+  total: number;
+  page: number;
+  pageCount: number;
+  hits: SearchHit[];
+}
+
+export const PAGE_SIZE = 10;
+const EXCERPT_LENGTH = 160;
+
+const STOP_WORDS = new Set(
+  'a an and are as at be but by can do for from has have i if in is it its my of on or so that the this to was we what when where which who why will with you your'.split(' '),
+);
+
+/** Lower-case words, without stop words: used for indexing and for queries alike. */
+function processTerm(term: string): string | null {
+  const lower = term.toLowerCase();
+  return lower.length < 2 || STOP_WORDS.has(lower) ? null : lower;
+}
+
+/** Every section of every article, one document each. */
+export function sectionDocuments(site: Site): SectionDocument[] {
+  const docs: SectionDocument[] = [];
+  for (const page of site.pages) {
+    if (page.kind !== 'article') continue;
+    const hub = page.hub ? site.hubs.get(page.hub) : undefined;
+    for (const section of page.sections) {
+      docs.push({
+        id: `${page.url}#${section.id}`,
+        url: page.url,
+        headingId: section.id,
+        heading: section.text,
+        title: page.title,
+        hub: hub?.title ?? '',
+        body: section.body,
+      });
+    }
+  }
+  return docs;
+}
+
+/** The words of a query as the index sees them. */
+export function queryTerms(query: string): string[] {
+  const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+  return tokenize(query)
+    .map(processTerm)
+    .filter((t): t is string => Boolean(t));
+}
+
+/**
+ * An excerpt of about 160 characters around the first match, split into marked and plain parts.
+ * A word is marked when it starts with a matched term (so "mobil" marks "mobile").
+ */
+export function buildExcerpt(text: string, matchedTerms: string[]): ExcerptPart[] {
+  const terms = [...new Set(matchedTerms.map((t) => t.toLowerCase()))].filter((t) => t.length > 0);
+  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+  const pattern = escaped.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : undefined;
+  const first = pattern ? text.search(pattern) : -1;
+  let start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
+  if (start < 0) start = 0;
+  let end = Math.min(text.length, start + EXCERPT_LENGTH);
+  if (end < text.length) {
+    const space = text.lastIndexOf(' ', end);
+    if (space > start + EXCERPT_LENGTH / 2) end = space;
+  }
+  const slice = text.slice(start, end);
+  const parts: ExcerptPart[] = [];
+  if (start > 0) parts.push({ text: '… ', mark: false });
+  let last = 0;
+  if (pattern) {
+    for (const match of slice.matchAll(pattern)) {
+      if (match.index! > last) parts.push({ text: slice.slice(last, match.index), mark: false });
+      parts.push({ text: match[0], mark: true });
+      last = match.index! + match[0].length;
+    }
+  }
+  if (last < slice.length) parts.push({ text: slice.slice(last), mark: false });
+  if (end < text.length) parts.push({ text: ' …', mark: false });
+  return parts;
+}
+
+export interface SearchIndex {
+  search(query: string, page?: number): SearchResults;
+  readonly size: number;
+}
+
+/** Builds the full-text index of every article section once, with minisearch. */
+export function buildSearchIndex(documents: SectionDocument[]): SearchIndex {
+  const mini = new MiniSearch<SectionDocument>({
+    fields: ['heading', 'title', 'hub', 'body'],
+    storeFields: ['url', 'headingId', 'heading', 'title', 'body'],
+    processTerm,
+    searchOptions: {
+      boost: { heading: 4, title: 2, hub: 1, body: 1 },
+      prefix: (term) => term.length >= 3,
+      fuzzy: (term) => (term.length >= 5 ? 0.2 : term.length === 4 ? 1 : false),
+      maxFuzzy: 2,
+    },
+  });
+  mini.addAll(documents);
+
+  const run = (query: string): MiniResult[] => {
+    const all = mini.search(query, { combineWith: 'AND' });
+    return all.length > 0 ? all : mini.search(query, { combineWith: 'OR' });
+  };
+
+  return {
+    size: documents.length,
+    search(query, requestedPage = 1) {
+      const found = queryTerms(query).length ? run(query) : [];
+      const pageCount = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
+      const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
+      const hits = found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((result) => ({
+        href: `${result.url as string}#${result.headingId as string}`,
+        heading: result.heading as string,
+        title: result.title as string,
+        excerpt: buildExcerpt(result.body as string, result.terms),
+      }));
+      return { total: found.length, page, pageCount, hits };
+    },
+  };
+}
