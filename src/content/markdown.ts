@@ -107,14 +107,19 @@ function recordStructure(tokens: Token[], env: Env): void {
       continue;
     }
     if (token.type !== 'inline') continue;
+    // Line breaks inside a paragraph move the line on, so links and codes get their own line.
+    let childLine = line;
     for (const child of token.children ?? []) {
-      if (child.type === 'link_open') links.push({ href: String(child.attrGet('href') ?? ''), line });
+      if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1;
+      else if (child.type === 'link_open') links.push({ href: String(child.attrGet('href') ?? ''), line: childLine });
+      else if (child.type === 'text' || child.type === 'code_inline') {
+        for (const code of findCodes(child.content)) {
+          if (!current) orphanCodes.push({ code, line: childLine });
+          else if (!current.bodyCodes.some((c) => c.code === code)) current.bodyCodes.push({ code, line: childLine });
+        }
+      }
     }
     const text = inlineText(token);
-    for (const code of findCodes(text)) {
-      if (!current) orphanCodes.push({ code, line });
-      else if (!current.bodyCodes.some((c) => c.code === code)) current.bodyCodes.push({ code, line });
-    }
     if (current) current.body = current.body ? `${current.body} ${text}` : text;
   }
 }

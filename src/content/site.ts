@@ -6,8 +6,8 @@ import { compareCodes } from './reference-codes';
 import type { ArticleSource, HubSource, PageSource } from './schema';
 import { HOME_HUB, parsePage } from './schema';
 
-export type Hub = Omit<HubSource, 'body' | 'lines'> & Built & { children: Page[] };
-export type Article = Omit<ArticleSource, 'body' | 'lines'> & Built;
+export type Hub = Omit<HubSource, 'body'> & Built & { children: Page[] };
+export type Article = Omit<ArticleSource, 'body'> & Built;
 export type Page = Hub | Article;
 
 interface Built {
@@ -51,14 +51,14 @@ export function byPosition(a: { position: number; title: string }, b: { position
 }
 
 function build(source: PageSource, rendered: RenderedMarkdown): Page {
-  const { body: _body, lines: _lines, ...fields } = source;
+  const { body: _body, ...fields } = source;
   const built: Built = {
     html: rendered.html,
     headings: rendered.headings,
     sections: rendered.sections,
     links: rendered.links,
   };
-  return source.kind === 'hub' ? { ...(fields as Omit<HubSource, 'body' | 'lines'>), ...built, children: [] } : { ...(fields as Omit<ArticleSource, 'body' | 'lines'>), ...built };
+  return source.kind === 'hub' ? { ...(fields as Omit<HubSource, 'body'>), ...built, children: [] } : { ...(fields as Omit<ArticleSource, 'body'>), ...built };
 }
 
 function findCycles(hubs: Map<string, Hub>): string[][] {

@@ -1,0 +1,27 @@
+import { loadConfig } from '../config';
+import { checkContent } from '../content/check';
+import { ContentError, formatProblem } from '../content/errors';
+import { loadSite } from '../load-site';
+import { createViews } from '../nunjucks';
+
+/** `npm run check:content`: loads the content and prints every problem, each with file and line. */
+function main(): number {
+  const config = loadConfig(process.env);
+  const views = createViews(config.viewsDir);
+  let problems;
+  try {
+    problems = checkContent(loadSite(config.contentDir, config.viewsDir, views));
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    problems = error.problems;
+  }
+  if (problems.length === 0) {
+    process.stdout.write(`Content check passed: ${config.contentDir}\n`);
+    return 0;
+  }
+  process.stderr.write(`Content check found ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n`);
+  for (const problem of problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+  return 1;
+}
+
+process.exitCode = main();

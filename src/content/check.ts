@@ -1,0 +1,89 @@
+import type { Problem } from './errors';
+import { normaliseCode } from './reference-codes';
+import type { Site } from './site';
+
+export const MAX_SUBTITLE = 160;
+
+/** Paths served by routes rather than content, that content may link to. */
+export const ROUTE_PATHS = new Set(['/search', '/cid', '/cid.json', '/contact', '/sitemap.xml']);
+
+/**
+ * The editorial checks a site must pass on top of loading: complete articles, unique positions,
+ * links that resolve, contact codes that exist, one owner per code and no empty hubs.
+ * Returns every problem at once, each with its file and line.
+ */
+export function checkContent(site: Site): Problem[] {
+  const problems: Problem[] = [];
+
+  for (const page of site.pages) {
+    if (page.kind === 'article') {
+      if (!page.subtitle) problems.push({ file: page.file, line: 1, message: '"subtitle" is required (it is the meta description)' });
+      if (page.subtitle.length > MAX_SUBTITLE) {
+        problems.push({ file: page.file, line: page.lines.subtitle, message: `"subtitle" is ${page.subtitle.length} characters; keep it to ${MAX_SUBTITLE} or fewer` });
+      }
+      if (!page.headings.some((h) => h.level === 2)) problems.push({ file: page.file, line: 1, message: 'has no ## heading' });
+    } else if (page.children.length === 0) {
+      problems.push({ file: page.file, line: 1, message: `hub "${page.name}" is empty: no page names it in "hub"` });
+    }
+
+    for (const link of page.links) {
+      const problem = checkLink(site, link.href);
+      if (problem) problems.push({ file: page.file, line: link.line, message: problem });
+    }
+  }
+
+  for (const hub of site.hubs.values()) {
+    const seen = new Map<number, string>();
+    for (const child of hub.children) {
+      const other = seen.get(child.position);
+      if (other) problems.push({ file: child.file, line: child.lines.position, message: `position ${child.position} in hub "${hub.name}" is also used by ${other}` });
+      else seen.set(child.position, child.file);
+    }
+  }
+
+  for (const owner of site.codes.values()) {
+    for (const mention of owner.otherMentions) {
+      problems.push({
+        file: mention.file,
+        line: mention.line,
+        message: `${owner.code} is explained in ${owner.page.file}:${owner.line} ("${owner.section.text}"); link to /cid/${owner.code} with words instead of naming the code here`,
+      });
+    }
+  }
+
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** Why an internal link does not resolve, or undefined when it does (or is external). */
+export function checkLink(site: Site, href: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return undefined;
+  let url: URL;
+  try {
+    url = new URL(href, 'http://site.invalid/');
+  } catch {
+    return `link "${href}" is not a valid address`;
+  }
+  const path = url.pathname;
+  const fragment = decodeURIComponent(url.hash.slice(1));
+
+  const cid = /^\/cid\/([^/]+)$/.exec(path);
+  if (cid) {
+    const code = normaliseCode(decodeURIComponent(cid[1]!));
+    return code && site.codes.has(code) ? undefined : `link "${href}" names a reference code no section explains`;
+  }
+  if (path === '/contact') {
+    const error = url.searchParams.get('error');
+    if (error === null) return undefined;
+    const code = normaliseCode(error);
+    return code && site.codes.has(code) ? undefined : `contact link "${href}" names ${error}, which no section explains`;
+  }
+  if (ROUTE_PATHS.has(path)) return undefined;
+  if (href.startsWith('#') || path === '') return undefined;
+
+  const target = site.byUrl.get(path);
+  if (!target) return `link "${href}" goes to ${path}, which is not a page`;
+  if (fragment && !target.headings.some((h) => h.id === fragment)) {
+    return `link "${href}" goes to #${fragment}, which is not a heading on ${path}`;
+  }
+  return undefined;
+}
