@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Prepared } from './prepared';
 import { prepare } from './prepared';
+import { STYLES_OUTPUT } from './build/styles';
 
 export interface AssetSource {
   /** Logical name used by views and imports: `app.js`. */
@@ -67,12 +68,17 @@ export function buildAssets(sources: AssetSource[]): Assets {
 
 const nhsukDir = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
 
-/** The site's own assets: nhsuk-frontend's compiled CSS and JS, then ours from public/. */
-export function siteAssetSources(publicDir: string): AssetSource[] {
+/**
+ * The site's assets: the stylesheet built from nhsuk-frontend's Sass and our CSS
+ * (`npm run build`), nhsuk-frontend's compiled JS, and our JS from public/.
+ */
+export function siteAssetSources(publicDir: string, stylesFile = STYLES_OUTPUT): AssetSource[] {
+  if (!fs.existsSync(stylesFile)) {
+    throw new Error(`The stylesheet has not been built: ${stylesFile} is missing. Run npm run build.`);
+  }
   return [
-    { name: 'nhsuk.css', file: path.join(nhsukDir, 'nhsuk-frontend.min.css') },
+    { name: 'site.css', file: stylesFile },
     { name: 'nhsuk.js', file: path.join(nhsukDir, 'nhsuk-frontend.min.js') },
-    { name: 'app.css', file: path.join(publicDir, 'css', 'app.css') },
     { name: 'app.js', file: path.join(publicDir, 'js', 'app.js') },
   ];
 }

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The NHS.UK frontend components this site uses. The stylesheet is built from nhsuk-frontend's
+ * Sass with only these, instead of the whole library.
+ */
+export const COMPONENTS = [
+  'back-link',
+  'breadcrumb',
+  'button',
+  'card',
+  'character-count',
+  'contents-list',
+  'details',
+  'error-message',
+  'error-summary',
+  'fieldset',
+  'footer',
+  'header',
+  'hero',
+  'hint',
+  'input',
+  'inset-text',
+  'label',
+  'pagination',
+  'radios',
+  'search-input',
+  'select',
+  'skip-link',
+  'tables',
+  'textarea',
+  'warning-callout',
+];
+
+const FONT_FILES = [
+  { weight: '$nhsuk-font-weight-normal', file: 'FrutigerLTW01-55Roman' },
+  { weight: '$nhsuk-font-weight-bold', file: 'FrutigerLTW01-65Bold' },
+];
+
+/** The Sass entry point: nhsuk-frontend's core, our components, and the NHS font unless switched off. */
+export function stylesEntry(options: { fonts: boolean; fontsPath: string }): string {
+  const lines = [
+    `@use "nhsuk-frontend/dist/nhsuk/core" as * with ($nhsuk-include-font-face: false, $nhsuk-fonts-path: "${options.fontsPath}");`,
+    ...COMPONENTS.map((name) => `@use "nhsuk-frontend/dist/nhsuk/components/${name}";`),
+  ];
+  // nhsuk-frontend sets the page font only with its own @font-face, which we replace.
+  lines.push(`html { font-family: ${options.fonts ? '$nhsuk-font-family' : '$nhsuk-font-fallback'}; }`);
+  if (options.fonts) {
+    for (const { weight, file } of FONT_FILES) {
+      lines.push(
+        `@font-face { font-family: "Frutiger W01"; font-style: normal; font-weight: ${weight}; font-display: swap; ` +
+          `src: nhsuk-font-url("${file}.woff2") format("woff2"), nhsuk-font-url("${file}.woff") format("woff"); }`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export const STYLES_OUTPUT = path.join(__dirname, '..', '..', 'dist', 'assets', 'site.css');
+
+/**
+ * Compiles the site stylesheet: nhsuk-frontend's Sass (only the components we use), then our own
+ * public/css/app.css. NHSUK_FONTS=false leaves out the NHS font for offline use.
+ */
+export async function buildStyles(options: { fonts: boolean; publicDir: string; output?: string }): Promise<string> {
+  const sass = await import('sass');
+  const root = path.join(__dirname, '..', '..');
+  const result = sass.compileString(stylesEntry({ fonts: options.fonts, fontsPath: 'https://assets.nhs.uk/fonts/' }), {
+    loadPaths: [path.join(root, 'node_modules')],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  });
+  const app = fs.readFileSync(path.join(options.publicDir, 'css', 'app.css'), 'utf8');
+  const css = `${result.css}\n${app}`;
+  const output = options.output ?? STYLES_OUTPUT;
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  fs.writeFileSync(output, css);
+  return output;
+}
+
+if (require.main === module) {
+  const fonts = !/^(false|0|no)$/i.test(process.env.NHSUK_FONTS ?? '');
+  buildStyles({ fonts, publicDir: path.join(__dirname, '..', '..', 'public') })
+    .then((output) => process.stdout.write(`Built ${path.relative(process.cwd(), output)}${fonts ? '' : ' without the NHS font'}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+}
