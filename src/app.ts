@@ -52,7 +52,7 @@ export function createApp({ config, views, assets, logger, current }: AppDepende
   app.use(rejectBadRequests());
   app.use(allowMethods(['/contact']));
 
-  app.use(meta(current));
+  app.use(meta(current, { noindex: config.robotsDisallowAll }));
   app.use((req, res, next) => {
     const asset = req.path.startsWith(ASSET_PREFIX) ? assets.get(req.path) : undefined;
     return asset ? sendPrepared(req, res, asset, ASSET_CACHE) : next();

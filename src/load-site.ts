@@ -12,6 +12,7 @@ import { prepare } from './prepared';
 import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
 import { codeEntries } from './view-models/code-index';
+import { robotsTxt, sitemapXml } from './view-models/seo';
 import type { SearchIndex } from './search/search-index';
 import { buildSearchIndex, sectionDocuments } from './search/search-index';
 
@@ -68,6 +69,8 @@ export function renderDocuments(site: Site, views: nunjucks.Environment, context
   });
   documents.set('/cid', prepare(indexHtml, 'text/html; charset=utf-8'));
   documents.set('/cid.json', prepare(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
+  documents.set('/sitemap.xml', prepare(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
+  documents.set('/robots.txt', prepare(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8'));
   return documents;
 }
 

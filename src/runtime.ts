@@ -20,7 +20,7 @@ export interface Runtime {
 export function buildRuntime(config: Config): Runtime {
   const views = createViews(config.viewsDir, { watch: config.watch });
   const assets = buildAssets(siteAssetSources(config.publicDir));
-  const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME };
+  const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
   const bundle = buildBundle(config.contentDir, config.viewsDir, views, context);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -7,7 +8,10 @@ export interface SourceFile {
   /** Path relative to the working directory, used in messages: `content/manage/mobile-phone.md`. */
   displayPath: string;
   text: string;
+  /** The file's modification time. */
   modified: Date;
+  /** The date of the file's last git commit, when the folder is in a git checkout. */
+  committed?: Date;
 }
 
 /** The only URL rule: `manage/index.md` -> `/manage`, `manage/mobile-phone.md` -> `/manage/mobile-phone`. */
@@ -23,6 +27,29 @@ function displayPathOf(contentDir: string, file: string): string {
 }
 
 /**
+ * The date of the last commit of every file under a folder, from one `git log`, by absolute path.
+ * Empty when git or the checkout is missing: callers fall back to modification times.
+ */
+export function gitCommitDates(dir: string): Map<string, Date> {
+  const dates = new Map<string, Date>();
+  try {
+    const run = (args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000, maxBuffer: 64 * 1024 * 1024 });
+    const top = run(['rev-parse', '--show-toplevel']).trim();
+    let date: Date | undefined;
+    for (const line of run(['log', '--format=@%cI', '--name-only', '--no-renames', '--', '.']).split('\n')) {
+      if (line.startsWith('@')) date = new Date(line.slice(1));
+      else if (line && date) {
+        const file = path.join(top, line);
+        if (!dates.has(file)) dates.set(file, date);
+      }
+    }
+  } catch {
+    // Not a git checkout, or git is not installed.
+  }
+  return dates;
+}
+
+/**
  * Every markdown file under the content folder, in a stable order. Folders and files whose
  * names start with `_` or `.` are not pages (`_data/` holds data files).
  */
@@ -31,6 +58,7 @@ export function readContentFiles(contentDir: string): SourceFile[] {
     throw new Error(`Content folder not found: ${contentDir}`);
   }
   const files: SourceFile[] = [];
+  const committed = gitCommitDates(contentDir);
   const walk = (dir: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
@@ -43,6 +71,7 @@ export function readContentFiles(contentDir: string): SourceFile[] {
           displayPath: displayPathOf(contentDir, full),
           text: fs.readFileSync(full, 'utf8'),
           modified: fs.statSync(full).mtime,
+          committed: committed.get(fs.realpathSync(full)) ?? committed.get(full),
         });
       }
     }

@@ -16,7 +16,8 @@ interface PageFields {
   position: number;
   reviewed?: Date;
   nextReview?: Date;
-  modified: Date;
+  /** When the page last changed: `reviewed`, else its last git commit, else its modification time. */
+  lastModified: Date;
   /** The markdown body and the file line it starts on. */
   body: string;
   bodyLine: number;
@@ -172,7 +173,7 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     position,
     reviewed: reviewed ?? undefined,
     nextReview: nextReviewRaw ?? (reviewed ? addMonths(reviewed, 6) : undefined),
-    modified: file.modified,
+    lastModified: reviewed ?? file.committed ?? file.modified,
     body: parsed.content,
     bodyLine,
     lines,

@@ -1,14 +1,29 @@
 import { Router } from 'express';
 import type { SiteBundle } from '../load-site';
+import { sendPrepared } from '../prepared';
 
-/** Health check for load balancers and the container. */
-export function meta(current: () => SiteBundle | undefined): Router {
+export const META_CACHE = 'public, max-age=3600';
+
+/** Health check, robots.txt and the sitemap; on staging, every response says noindex. */
+export function meta(current: () => SiteBundle | undefined, options: { noindex?: boolean } = {}): Router {
   const router = Router();
+  if (options.noindex) {
+    router.use((_req, res, next) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      next();
+    });
+  }
   router.get('/healthz', (_req, res) => {
     const bundle = current();
     res.setHeader('Cache-Control', 'no-store');
     if (!bundle) return res.status(503).json({ status: 'starting' });
     return res.json({ status: 'ok', pages: bundle.pages.size, codes: bundle.site.codes.size });
   });
+  for (const path of ['/robots.txt', '/sitemap.xml']) {
+    router.get(path, (req, res, next) => {
+      const document = current()?.documents.get(path);
+      return document ? sendPrepared(req, res, document, META_CACHE) : next();
+    });
+  }
   return router;
 }

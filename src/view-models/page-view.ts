@@ -1,5 +1,6 @@
 import { canonicalUrl } from '../config';
 import type { Article, Hub, Page, Site } from '../content/site';
+import { jsonForScript, structuredData } from './seo';
 
 export interface BreadcrumbItem {
   text: string;
@@ -45,6 +46,8 @@ export function formatDate(date: Date | undefined): string | undefined {
 export interface SiteContext {
   baseUrl: string;
   siteName: string;
+  /** Staging: robots.txt disallows everything and pages say noindex. */
+  robotsDisallowAll?: boolean;
 }
 
 /** Everything a layout needs to show one hub or article. */
@@ -60,6 +63,8 @@ export function pageView(site: Site, page: Page, context: SiteContext, renderLin
     breadcrumbs: isHome ? undefined : breadcrumbItems(site, page),
     cards: page.kind === 'hub' ? page.children.map(cardFor) : undefined,
     contents: page.kind === 'article' ? contentsItems(page) : undefined,
+    structuredData: jsonForScript(structuredData(site, page, context.baseUrl)),
+    robotsNoindex: context.robotsDisallowAll,
     reviewed: formatDate(page.reviewed),
     nextReview: formatDate(page.nextReview),
   };

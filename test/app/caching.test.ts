@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import request from 'supertest';
+import { appFor } from '../helpers/app';
+
+const { app, runtime } = appFor();
+
+let server: http.Server;
+beforeAll((done) => {
+  server = app.listen(0, '127.0.0.1', done);
+});
+afterAll((done) => {
+  server.close(done);
+});
+
+/** A raw request, so the body arrives exactly as sent, still compressed. */
+function raw(path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('ETags and conditional requests', () => {
+  it('answers a matching If-None-Match with 304 and no body', async () => {
+    const first = await request(app).get('/guides/phone').set('Accept-Encoding', 'identity').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await request(app).get('/guides/phone').set('If-None-Match', etag).set('Accept-Encoding', 'identity').expect(304);
+    expect(again.text).toBeFalsy();
+    await request(app).get('/guides/phone').set('If-None-Match', '"something-else"').expect(200);
+  });
+
+  it('gives each encoding its own strong ETag and accepts any of them', async () => {
+    const br = await raw('/guides/phone', { 'Accept-Encoding': 'br' });
+    const gzip = await raw('/guides/phone', { 'Accept-Encoding': 'gzip' });
+    expect(br.headers.etag).not.toBe(gzip.headers.etag);
+    await request(app).get('/guides/phone').set('Accept-Encoding', 'br').set('If-None-Match', gzip.headers.etag as string).expect(304);
+  });
+
+  it('serves the same bytes whatever the query string', async () => {
+    const plain = await request(app).get('/guides/phone').set('Accept-Encoding', 'identity');
+    const withQuery = await request(app).get('/guides/phone?utm_source=x&a=1').set('Accept-Encoding', 'identity');
+    expect(withQuery.headers.etag).toBe(plain.headers.etag);
+    expect(withQuery.text).toBe(plain.text);
+  });
+});
+
+describe('compression', () => {
+  it.each([
+    ['br', 'br'],
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['identity', undefined],
+    ['', undefined],
+  ])('Accept-Encoding %j gets %s', async (accept, expected) => {
+    const res = await raw('/guides/phone', { 'Accept-Encoding': accept });
+    expect(res.headers['content-encoding']).toBe(expected);
+    expect(res.headers.vary).toBe('Accept-Encoding');
+    const { body } = res;
+    const html = expected === 'br' ? zlib.brotliDecompressSync(body) : expected === 'gzip' ? zlib.gunzipSync(body) : body;
+    expect(html.toString()).toContain('<h1>Phone problems</h1>');
+  });
+
+  it('precompresses assets too', async () => {
+    const url = runtime.assets.url('site.css');
+    const res = await raw(url, { 'Accept-Encoding': 'br' });
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(res.body).toString()).toContain('.nhsuk-header');
+  });
+});
+
+describe('cache headers by kind', () => {
+  it.each([
+    ['/', 'public, max-age=300, stale-while-revalidate=86400'],
+    ['/guides/phone', 'public, max-age=300, stale-while-revalidate=86400'],
+    ['/search?q=phone', 'no-store'],
+    ['/no-such-page', 'no-store'],
+    ['/cid/CID9999', 'no-store'],
+  ])('%s: %s', async (url, expected) => {
+    const res = await request(app).get(url);
+    expect(res.headers['cache-control']).toBe(expected);
+  });
+
+  it('caches versioned assets for a year', async () => {
+    const res = await request(app).get(runtime.assets.url('app.js')).expect(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
