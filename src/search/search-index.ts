@@ -75,34 +75,37 @@ export function queryTerms(query: string): string[] {
     .filter((t): t is string => Boolean(t));
 }
 
+const WORD = /[\p{L}\p{N}]+/gu;
+
 /**
  * An excerpt of about 160 characters around the first match, split into marked and plain parts.
  * A word is marked when it starts with a matched term (so "mobil" marks "mobile").
  */
 export function buildExcerpt(text: string, matchedTerms: string[]): ExcerptPart[] {
   const terms = [...new Set(matchedTerms.map((t) => t.toLowerCase()))].filter((t) => t.length > 0);
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
-  const pattern = escaped.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : undefined;
-  const first = pattern ? text.search(pattern) : -1;
-  let start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
-  if (start < 0) start = 0;
+  const matches: [number, number][] = [];
+  for (const word of text.matchAll(WORD)) {
+    const lower = word[0].toLowerCase();
+    if (terms.some((term) => lower.startsWith(term))) matches.push([word.index!, word.index! + word[0].length]);
+  }
+  const first = matches[0]?.[0] ?? -1;
+  const start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
   let end = Math.min(text.length, start + EXCERPT_LENGTH);
   if (end < text.length) {
     const space = text.lastIndexOf(' ', end);
     if (space > start + EXCERPT_LENGTH / 2) end = space;
   }
-  const slice = text.slice(start, end);
   const parts: ExcerptPart[] = [];
   if (start > 0) parts.push({ text: '… ', mark: false });
-  let last = 0;
-  if (pattern) {
-    for (const match of slice.matchAll(pattern)) {
-      if (match.index! > last) parts.push({ text: slice.slice(last, match.index), mark: false });
-      parts.push({ text: match[0], mark: true });
-      last = match.index! + match[0].length;
-    }
+  let last = start;
+  for (const [from, to] of matches) {
+    if (from < start) continue;
+    if (to > end) break;
+    if (from > last) parts.push({ text: text.slice(last, from), mark: false });
+    parts.push({ text: text.slice(from, to), mark: true });
+    last = to;
   }
-  if (last < slice.length) parts.push({ text: slice.slice(last), mark: false });
+  if (last < end) parts.push({ text: text.slice(last, end), mark: false });
   if (end < text.length) parts.push({ text: ' …', mark: false });
   return parts;
 }
@@ -115,21 +118,27 @@ export interface SearchIndex {
 /** Builds the full-text index of every article section once, with minisearch. */
 export function buildSearchIndex(documents: SectionDocument[]): SearchIndex {
   const mini = new MiniSearch<SectionDocument>({
-    fields: ['heading', 'title', 'hub', 'body'],
+    // The hub title is shown but not indexed: it repeats on every section of a hub and would
+    // only make common words slower to search.
+    fields: ['heading', 'title', 'body'],
     storeFields: ['url', 'headingId', 'heading', 'title', 'body'],
     processTerm,
-    searchOptions: {
-      boost: { heading: 4, title: 2, hub: 1, body: 1 },
-      prefix: (term) => term.length >= 3,
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : term.length === 4 ? 1 : false),
-      maxFuzzy: 2,
-    },
+    searchOptions: { boost: { heading: 4, title: 2, body: 1 }, prefix: (term) => term.length >= 3 },
   });
   mini.addAll(documents);
 
+  /**
+   * Most queries are answered by the first pass: every word, exactly or as a prefix. Only when
+   * that finds nothing do we allow misspellings, and only then accept any of the words.
+   */
+  const fuzzy = (term: string): number | false => (term.length >= 5 ? 0.2 : term.length === 4 ? 1 : false);
+  const passes = [{ combineWith: 'AND' }, { combineWith: 'AND', fuzzy, maxFuzzy: 2 }, { combineWith: 'OR', fuzzy, maxFuzzy: 2 }] as const;
   const run = (query: string): MiniResult[] => {
-    const all = mini.search(query, { combineWith: 'AND' });
-    return all.length > 0 ? all : mini.search(query, { combineWith: 'OR' });
+    for (const options of passes) {
+      const found = mini.search(query, { ...options });
+      if (found.length > 0) return found;
+    }
+    return [];
   };
 
   return {
