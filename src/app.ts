@@ -3,6 +3,7 @@ import type nunjucks from 'nunjucks';
 import type { Assets } from './assets';
 import { ASSET_PREFIX, nhsukAssetsDir } from './assets';
 import type { Config } from './config';
+import type { ContactDependencies } from './contact/setup';
 import type { SiteBundle } from './load-site';
 import type { Logger } from './logger';
 import { errorHandler, notFound } from './middleware/errors';
@@ -22,6 +23,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The content and pages being served; a function so that development mode can swap them. */
   current: () => SiteBundle;
+  /** The contact form's outbox, tokens and limits. Without them the form shows but cannot send. */
+  contact?: ContactDependencies;
 }
 
 export const ASSET_CACHE = 'public, max-age=31536000, immutable';
@@ -39,9 +42,10 @@ function logRequests(logger: Logger): express.RequestHandler {
 }
 
 /** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
-export function createApp({ config, views, assets, logger, current }: AppDependencies): express.Express {
+export function createApp({ config, views, assets, logger, current, contact: contactDeps }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.set('query parser', 'simple');
   views.express(app);
@@ -63,7 +67,7 @@ export function createApp({ config, views, assets, logger, current }: AppDepende
   app.use(pages(current));
   app.use(referenceCodes(current));
   app.get('/search', search(current));
-  app.use(contact(current));
+  app.use(contact(current, contactDeps, logger));
 
   app.use(notFound());
   app.use(errorHandler(logger));

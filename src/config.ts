@@ -15,6 +15,44 @@ export interface Config {
   watch: boolean;
   logLevel: string;
   robotsDisallowAll: boolean;
+  /** How many proxies in front of the app to trust for the client address (Express "trust proxy"). */
+  trustProxy: number;
+  contact: ContactConfig;
+}
+
+/** The contact form, its outbox and the sender that forwards messages to the ticket system. */
+export interface ContactConfig {
+  /** Absolute path of the folder holding the SQLite outbox. */
+  dataDir: string;
+  /** postgres://… to keep the outbox in PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+  /** Unset means no ticket system: messages stay in the outbox. */
+  zendesk?: ZendeskConfig;
+  /** Signs form tokens; random per process when unset, so set it when running several replicas. */
+  secret?: string;
+  /** Accepted messages per client per window. */
+  rateLimit: { max: number; windowMs: number };
+  /** Sent messages are deleted this many days after sending. */
+  retentionDays: number;
+  sender: SenderConfig;
+}
+
+export interface ZendeskConfig {
+  /** Origin of the Zendesk account, without a trailing slash, e.g. https://nhslogin.zendesk.com */
+  url: string;
+  email: string;
+  apiToken: string;
+  timeoutMs: number;
+}
+
+export interface SenderConfig {
+  /** How often to look for messages that are due. */
+  pollMs: number;
+  /** First retry delay; each failure doubles it, with jitter, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Failures after which a message is kept as failed. */
+  maxAttempts: number;
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +91,70 @@ function parseBoolean(name: string, value: string | undefined): boolean {
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
 }
 
+function parseWholeNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min} (got "${value}")`);
+  }
+  return number;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/** The Zendesk settings: all three variables, or none. Plain http is allowed only on loopback. */
+export function parseZendesk(env: NodeJS.ProcessEnv): ZendeskConfig | undefined {
+  const names = ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+  const set = names.filter((name) => (env[name] ?? '').trim() !== '');
+  if (set.length === 0) return undefined;
+  const missing = names.filter((name) => !set.includes(name));
+  if (missing.length > 0) throw new ConfigError(`${missing.join(' and ')} must be set with ${set.join(' and ')}`);
+  const raw = env.ZENDESK_URL!.trim();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`ZENDESK_URL must be an absolute https URL (got "${raw}")`);
+  }
+  const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+  if (!allowed || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new ConfigError(`ZENDESK_URL must be an https origin such as https://example.zendesk.com (got "${raw}")`);
+  }
+  return {
+    url: url.origin,
+    email: env.ZENDESK_EMAIL!.trim(),
+    apiToken: env.ZENDESK_API_TOKEN!.trim(),
+    timeoutMs: parseWholeNumber('ZENDESK_TIMEOUT_MS', env.ZENDESK_TIMEOUT_MS, 10_000, 100),
+  };
+}
+
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value.trim())) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  return value.trim();
+}
+
+export function parseContact(env: NodeJS.ProcessEnv): ContactConfig {
+  return {
+    dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    zendesk: parseZendesk(env),
+    secret: env.CONTACT_SECRET ? env.CONTACT_SECRET : undefined,
+    rateLimit: { max: parseWholeNumber('CONTACT_RATE_LIMIT', env.CONTACT_RATE_LIMIT, 5, 1), windowMs: 10 * 60_000 },
+    retentionDays: parseWholeNumber('MESSAGE_RETENTION_DAYS', env.MESSAGE_RETENTION_DAYS, 30, 1),
+    sender: {
+      pollMs: parseWholeNumber('SENDER_POLL_MS', env.SENDER_POLL_MS, 5_000, 10),
+      baseDelayMs: parseWholeNumber('SENDER_RETRY_BASE_MS', env.SENDER_RETRY_BASE_MS, 10_000, 1),
+      maxDelayMs: parseWholeNumber('SENDER_RETRY_MAX_MS', env.SENDER_RETRY_MAX_MS, 60 * 60_000, 1),
+      maxAttempts: 20,
+    },
+  };
+}
+
 /** The only reader of environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const port = parsePort(env.PORT);
@@ -66,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     watch: parseBoolean('WATCH', env.WATCH),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     robotsDisallowAll: parseBoolean('ROBOTS_DISALLOW_ALL', env.ROBOTS_DISALLOW_ALL),
+    trustProxy: parseWholeNumber('TRUST_PROXY', env.TRUST_PROXY, 0),
+    contact: parseContact(env),
   };
 }
 

@@ -2,6 +2,9 @@ import type nunjucks from 'nunjucks';
 import type { Assets } from './assets';
 import { buildAssets, siteAssetSources } from './assets';
 import type { Config } from './config';
+import type { Service } from './contact/services';
+import { loadServices } from './contact/services';
+import { ContentError } from './content/errors';
 import type { SiteBundle } from './load-site';
 import { buildBundle } from './load-site';
 import { createViews } from './nunjucks';
@@ -14,6 +17,26 @@ export interface Runtime {
   assets: Assets;
   context: SiteContext;
   bundle: SiteBundle;
+  /** The websites and apps the contact form offers, from content/_data/services.yml; undefined if it has none. */
+  services: Service[] | undefined;
+}
+
+/** Runs each loader and throws one ContentError listing every problem they found. */
+function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
+  const problems: ContentError['problems'] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ContentError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const a = attempt(first);
+  const b = attempt(second);
+  if (problems.length > 0) throw new ContentError(problems);
+  return [a as A, b as B];
 }
 
 /** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
@@ -23,6 +46,9 @@ export function buildRuntime(config: Config): Runtime {
   const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
-  const bundle = buildBundle(config.contentDir, config.viewsDir, views, context);
-  return { views, assets, context, bundle };
+  const [bundle, services] = loadAll(
+    () => buildBundle(config.contentDir, config.viewsDir, views, context),
+    () => loadServices(config.contentDir),
+  );
+  return { views, assets, context, bundle, services };
 }

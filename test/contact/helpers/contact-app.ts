@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type express from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../../src/app';
+import type { Config } from '../../../src/config';
+import { createFormTokens } from '../../../src/contact/csrf';
+import type { Outbox } from '../../../src/contact/outbox';
+import { createRateLimiter } from '../../../src/contact/rate-limit';
+import type { Service } from '../../../src/contact/services';
+import { loadServices } from '../../../src/contact/services';
+import type { ContactDependencies } from '../../../src/contact/setup';
+import { openSqliteOutbox } from '../../../src/contact/sqlite-outbox';
+import type { Runtime } from '../../../src/runtime';
+import { buildRuntime } from '../../../src/runtime';
+import { fixtureContent, siteContent, testConfig } from '../../helpers/app';
+
+/** The site's real list of websites and apps. */
+export const services: Service[] = loadServices(siteContent)!;
+
+/** A folder of its own under the system temp folder, removed by `removeTempDir`. */
+export function tempDir(prefix = 'contact-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export interface ContactTestApp {
+  app: express.Express;
+  outbox: Outbox;
+  deps: ContactDependencies;
+  config: Config;
+  /** How many times the app told the sender a message was waiting. */
+  notified: () => number;
+}
+
+const runtimes = new Map<string, Runtime>();
+
+/** Views, assets and pages are built once per content folder: only the outbox changes between tests. */
+function runtimeFor(config: Config): Runtime {
+  let runtime = runtimes.get(config.contentDir);
+  if (!runtime) {
+    runtime = buildRuntime(config);
+    runtimes.set(config.contentDir, runtime);
+  }
+  return runtime;
+}
+
+/** The app over the fixture content with a contact form on the given outbox (SQLite in a temp folder by default). */
+export function contactApp(options: { outbox?: Outbox; dataDir?: string; rateLimit?: number; notify?: () => void; config?: Partial<Config> } = {}): ContactTestApp {
+  const config = testConfig({ contentDir: fixtureContent, ...options.config });
+  const runtime = runtimeFor(config);
+  const outbox = options.outbox ?? openSqliteOutbox(options.dataDir ?? tempDir());
+  let notified = 0;
+  const deps: ContactDependencies = {
+    services,
+    outbox,
+    tokens: createFormTokens({ secret: 'test secret', https: config.baseUrl.startsWith('https:') }),
+    limiter: createRateLimiter({ max: options.rateLimit ?? 1000, windowMs: 10 * 60_000 }),
+    notify: () => {
+      notified += 1;
+      options.notify?.();
+    },
+  };
+  const app = createApp({ config, views: runtime.views, assets: runtime.assets, logger: pino({ level: 'silent' }), current: () => runtime.bundle, contact: deps });
+  return { app, outbox, deps, config, notified: () => notified };
+}
+
+export interface FormSession {
+  cookie: string;
+  token: string;
+  html: string;
+}
+
+/** Opens the form as a browser would: keeps the cookie and reads the token from the page. */
+export async function openForm(app: express.Express, url = '/contact', cookie?: string): Promise<FormSession> {
+  const res = await request(app).get(url).set(cookie ? { Cookie: cookie } : {}).expect(200);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1];
+  if (!token) throw new Error('the form has no token');
+  return { cookie: cookie ?? setCookie[0]!.split(';')[0]!, token, html: res.text };
+}
+
+/** A message that passes every check. */
+export function validFields(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    fullName: 'Sam Patient',
+    email: 'sam.patient@example.com',
+    service: 'nhs-app',
+    otherService: '',
+    problem: 'logging-in',
+    description: 'I get an error after entering my security code.',
+    ...overrides,
+  };
+}
+
+/** Posts the form with the session's cookie and token. */
+export function postForm(app: express.Express, session: FormSession, fields: Record<string, string>): request.Test {
+  return request(app).post('/contact').set('Cookie', session.cookie).type('form').send({ _csrf: session.token, ...fields });
+}
