@@ -3,14 +3,17 @@ import type { Logger } from '../logger';
 
 const NO_STORE = 'no-store';
 
-/** Renders the 404 page. `code` is what the visitor typed when a reference code was not found. */
+export const NOT_FOUND_TEMPLATE = 'pages/not-found.njk';
+
+/** What the 404 page shows. `code` is what the visitor typed when a reference code was not found. */
+export function notFoundLocals(code?: string): Record<string, unknown> {
+  return { pageTitle: code !== undefined ? 'Reference code not found' : 'Page not found', code, robotsNoindex: true };
+}
+
+/** Renders the 404 page. */
 export function renderNotFound(req: Request, res: Response, code?: string): void {
   res.status(404).setHeader('Cache-Control', NO_STORE);
-  res.render('pages/not-found.njk', {
-    pageTitle: code !== undefined ? 'Reference code not found' : 'Page not found',
-    code,
-    robotsNoindex: true,
-  });
+  res.render(NOT_FOUND_TEMPLATE, notFoundLocals(code));
 }
 
 export function notFound(): RequestHandler {

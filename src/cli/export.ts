@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { ContentError } from '../content/errors';
+import { writeExport } from '../export';
+import { buildRuntime } from '../runtime';
+
+/** `npm run export -- <dir>`: writes the whole site as static files. */
+function main(): number {
+  const outDir = process.argv[2];
+  if (!outDir) {
+    process.stderr.write('Usage: npm run export -- <folder>\n');
+    return 2;
+  }
+  try {
+    const config = loadConfig(process.env);
+    const count = writeExport(buildRuntime(config), path.resolve(outDir));
+    process.stdout.write(`Exported ${count} files to ${path.resolve(outDir)} for ${config.baseUrl}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof ContentError ? error.message : `Export failed: ${(error as Error).message}`}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main();
