@@ -1,10 +1,21 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { ContentError } from './content/errors';
 import type { SiteBundle } from './load-site';
 import { renderDocuments, renderPages } from './load-site';
 import type { Logger } from './logger';
 import type { SiteContext } from './view-models/page-view';
+
+/** A folder and every folder below it. */
+function foldersUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const found = [dir];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) found.push(...foldersUnder(path.join(dir, entry.name)));
+  }
+  return found;
+}
 
 export interface LiveSite {
   current(): SiteBundle;
@@ -53,12 +64,23 @@ export function createLiveSite(options: {
     current: () => serving,
     reload,
     watch(dirs, delayMs = 150) {
+      // One watcher per folder, not per file: editors that save by renaming a new file into
+      // place replace the file, and a watch on the old file would miss every later change.
+      const watchers = new Map<string, fs.FSWatcher>();
       let timer: NodeJS.Timeout | undefined;
-      const schedule = (): void => {
-        clearTimeout(timer);
-        timer = setTimeout(reload, delayMs);
+      const watchFolders = (): void => {
+        for (const dir of dirs.flatMap(foldersUnder)) {
+          if (!watchers.has(dir)) watchers.set(dir, fs.watch(dir, schedule));
+        }
       };
-      const watchers = dirs.filter((dir) => fs.existsSync(dir)).map((dir) => fs.watch(dir, { recursive: true }, schedule));
+      function schedule(): void {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          reload();
+          watchFolders();
+        }, delayMs);
+      }
+      watchFolders();
       return () => {
         clearTimeout(timer);
         watchers.forEach((w) => w.close());

@@ -3,6 +3,9 @@ import { loadConfig } from './config';
 import { openContact } from './contact/setup';
 import { requireServices } from './contact/services';
 import { ContentError } from './content/errors';
+import { createLiveSite } from './dev';
+import type { SiteBundle } from './load-site';
+import { buildBundle } from './load-site';
 import { createLogger } from './logger';
 import { buildRuntime } from './runtime';
 
@@ -10,9 +13,17 @@ import { buildRuntime } from './runtime';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const { views, assets, bundle, services } = buildRuntime(config);
+  const { views, assets, bundle: initial, services, context } = buildRuntime(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
-  const app = createApp({ config, views, assets, logger, current: () => bundle, contact });
+  let current = (): SiteBundle => initial;
+  if (config.watch) {
+    const live = createLiveSite({ build: () => buildBundle(config.contentDir, config.viewsDir, views, context), views, context, logger });
+    live.watch([config.contentDir, config.viewsDir]);
+    current = live.current;
+    logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');
+  }
+  const bundle = current();
+  const app = createApp({ config, views, assets, logger, current: () => current(), contact });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -69,14 +69,22 @@ describe('development mode', () => {
     const stop = live.watch([dir], 20);
     try {
       const file = path.join(dir, 'other', 'first.md');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('## Section two', '## Section two watched'));
-      const deadline = Date.now() + 10_000;
-      let text = '';
-      while (Date.now() < deadline && !text.includes('Section two watched')) {
-        await new Promise((r) => setTimeout(r, 50));
-        text = (await request(app).get('/other/first')).text;
-      }
-      expect(text).toContain('Section two watched');
+      const waitFor = async (words: string): Promise<string> => {
+        const deadline = Date.now() + 10_000;
+        let text = '';
+        while (Date.now() < deadline && !text.includes(words)) {
+          await new Promise((r) => setTimeout(r, 50));
+          text = (await request(app).get('/other/first')).text;
+        }
+        return text;
+      };
+      // Saved the way many editors save: a new file renamed over the old one.
+      fs.writeFileSync(`${file}.tmp`, fs.readFileSync(file, 'utf8').replace('## Section two', '## Section two watched'));
+      fs.renameSync(`${file}.tmp`, file);
+      expect(await waitFor('Section two watched')).toContain('Section two watched');
+      // ...and then saved again in place.
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('## Section two watched', '## Section two saved again'));
+      expect(await waitFor('Section two saved again')).toContain('Section two saved again');
     } finally {
       stop();
     }
