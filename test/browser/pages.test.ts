@@ -7,7 +7,7 @@ import { validateHtml } from './support/html';
 import { clearLog } from './support/network';
 import { horizontalOverflow } from './support/page-state';
 import type { GuardedContext } from './support/suite';
-import { SCREENSHOT_DIR, WIDTHS, disconnectBrowser, openContext, siteCrawl } from './support/suite';
+import { RESULTS_DIR, SCREENSHOT_DIR, WIDTHS, disconnectBrowser, openContext, siteCrawl } from './support/suite';
 
 /** Every page of the site, checked for accessibility, validity and reflow at phone and desktop widths. */
 
@@ -26,6 +26,13 @@ const SCREENSHOTS: Record<string, string> = {
 
 /** Narrowest width WCAG 1.4.10 (Reflow) asks for: 1280 px at 400% zoom. */
 const REFLOW_WIDTH = 320;
+
+/** Every axe rule that ran on some page, written out so the count can be reported. */
+const rulesRun = new Set<string>();
+afterAll(() => {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, 'axe-rules.json'), `${JSON.stringify({ count: rulesRun.size, rules: [...rulesRun].sort() }, null, 2)}\n`);
+});
 
 test('the crawl found pages to check', () => {
   expect(pages.length).toBeGreaterThan(10);
@@ -50,6 +57,7 @@ describe.each(WIDTHS)('at $name width ($viewport.width×$viewport.height)', ({ v
     expect(response?.status()).toBe(entry.url.endsWith(NOT_FOUND_PATH) ? 404 : 200);
 
     const axe = await runAxe(page);
+    axe.rulesRun.forEach((rule) => rulesRun.add(rule));
     expect(axe.violations).toEqual([]);
 
     const screenshot = SCREENSHOTS[name];
