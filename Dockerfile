@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 
-# Build: install all dependencies (better-sqlite3 compiles here) and compile TypeScript.
+# Build: install all dependencies (better-sqlite3 compiles here), compile TypeScript and build
+# the stylesheet from nhsuk-frontend's Sass, then drop the development dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -8,9 +9,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+COPY public ./public
 RUN npm run build && npm prune --omit=dev
 
-# Run: production dependencies, compiled code, views, public files and content only.
+# Run: production dependencies, compiled code and stylesheet, views, public files and content.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
@@ -20,6 +22,9 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node views ./views
 COPY --chown=node:node public ./public
 COPY --chown=node:node content ./content
+# The contact outbox (SQLite) lives here unless DATABASE_URL points at PostgreSQL.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
