@@ -1,19 +1,10 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { buildServer, PROJECT_ROOT } from '../../browser/support/server';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
-
-/** Compiles the server the way `npm start` does. */
-export function buildServer(): void {
-  try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`npm run build failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`);
-  }
-}
+export { buildServer, PROJECT_ROOT };
 
 /** The environment a child gets: ours without any ticket system or database settings, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
