@@ -3,6 +3,26 @@ import { initAll } from './nhsuk.js';
 
 initAll();
 
+/**
+ * nhsuk-frontend's radios and checkboxes script marks an input that reveals more questions with
+ * aria-expanded, which ARIA does not allow on a radio or checkbox (WCAG 4.1.2). The revealed
+ * questions follow the input in reading order, so the attribute adds nothing: take it off each
+ * time the script sets it.
+ */
+function removeInvalidExpandedState() {
+  const strip = () => {
+    document
+      .querySelectorAll('.nhsuk-radios__input[aria-expanded], .nhsuk-checkboxes__input[aria-expanded]')
+      .forEach((input) => input.removeAttribute('aria-expanded'));
+  };
+  strip();
+  document.addEventListener('click', strip);
+  document.addEventListener('change', strip);
+  window.addEventListener('pageshow', strip);
+}
+
+removeInvalidExpandedState();
+
 /** Marks the contents-list link of the section being read, as the reader scrolls. */
 function trackCurrentSection() {
   const list = document.querySelector('.app-contents-list');
