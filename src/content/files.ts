@@ -21,7 +21,7 @@ export function urlFromPath(relativePath: string): string {
   return `/${trimmed}`;
 }
 
-function displayPathOf(contentDir: string, file: string): string {
+function displayPathOf(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') ? file : relative.split(path.sep).join('/');
 }
@@ -68,7 +68,7 @@ export function readContentFiles(contentDir: string): SourceFile[] {
       else if (entry.isFile() && entry.name.endsWith('.md')) {
         files.push({
           relativePath: path.relative(contentDir, full).split(path.sep).join('/'),
-          displayPath: displayPathOf(contentDir, full),
+          displayPath: displayPathOf(full),
           text: fs.readFileSync(full, 'utf8'),
           modified: fs.statSync(full).mtime,
           committed: committed.get(fs.realpathSync(full)) ?? committed.get(full),

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger';
 
 const NO_STORE = 'no-store';
@@ -11,13 +11,13 @@ export function notFoundLocals(code?: string): Record<string, unknown> {
 }
 
 /** Renders the 404 page. */
-export function renderNotFound(req: Request, res: Response, code?: string): void {
+export function renderNotFound(res: Response, code?: string): void {
   res.status(404).setHeader('Cache-Control', NO_STORE);
   res.render(NOT_FOUND_TEMPLATE, notFoundLocals(code));
 }
 
 export function notFound(): RequestHandler {
-  return (req, res) => renderNotFound(req, res);
+  return (_req, res) => renderNotFound(res);
 }
 
 const MESSAGES: Record<number, { heading: string; paragraphs: string[] }> = {

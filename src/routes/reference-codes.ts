@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Site } from '../content/site';
 import { normaliseCode } from '../content/reference-codes';
 import type { SiteBundle } from '../load-site';
@@ -17,9 +17,9 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
 
 export const REDIRECT_CACHE = 'public, max-age=300';
 
-function redirectOrNotFound(site: Site, req: Request, res: Response, typed: string): void {
+function redirectOrNotFound(site: Site, res: Response, typed: string): void {
   const target = codeTarget(site, typed);
-  if (!target) return renderNotFound(req, res, typed.trim().slice(0, 100));
+  if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
   res.setHeader('Cache-Control', REDIRECT_CACHE);
   return res.redirect(302, target);
 }
@@ -32,8 +32,8 @@ export function referenceCodes(current: () => SiteBundle): Router {
     const { code } = req.query;
     if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, HTML_CACHE);
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
-    return redirectOrNotFound(current().site, req, res, code);
+    return redirectOrNotFound(current().site, res, code);
   });
-  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, req, res, req.params.code));
+  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, res, req.params.code));
   return router;
 }
