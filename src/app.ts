@@ -11,7 +11,7 @@ import { allowMethods, redirectToCanonical, rejectBadRequests } from './middlewa
 import { securityHeaders } from './middleware/security';
 import { sendPrepared } from './prepared';
 import { contact } from './routes/contact';
-import { meta } from './routes/meta';
+import { meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
 import { referenceCodes } from './routes/reference-codes';
 import { search } from './routes/search';
@@ -53,10 +53,11 @@ export function createApp({ config, views, assets, logger, current, contact: con
 
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  if (config.robotsDisallowAll) app.use(noindex());
   app.use(rejectBadRequests());
   app.use(allowMethods(['/contact']));
 
-  app.use(meta(current, { noindex: config.robotsDisallowAll }));
+  app.use(meta(current));
   app.use((req, res, next) => {
     const asset = req.path.startsWith(ASSET_PREFIX) ? assets.get(req.path) : undefined;
     return asset ? sendPrepared(req, res, asset, ASSET_CACHE) : next();

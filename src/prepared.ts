@@ -30,8 +30,10 @@ export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
-    accepted.set(name!.trim(), q ? Number(q[1]) : 1);
+    const q = params.map((p) => /^\s*q=(\S*)\s*$/.exec(p)).find(Boolean);
+    const weight = q ? Number(q[1]) : 1;
+    // A q-value that is not a number from 0 to 1 is invalid: that coding is not accepted.
+    accepted.set(name!.trim(), /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(q ? q[1]! : '1') ? weight : 0);
   }
   const weight = (name: string): number => accepted.get(name) ?? accepted.get('*') ?? 0;
   if (weight('br') > 0) return 'br';
@@ -44,14 +46,11 @@ export function etagFor(prepared: Prepared, encoding: 'br' | 'gzip' | undefined)
   return encoding ? `${prepared.etag.slice(0, -1)}-${encoding}"` : prepared.etag;
 }
 
-function matchesEtag(header: string | undefined, prepared: Prepared): boolean {
+/** Whether If-None-Match names the ETag being sent (weak comparison, as RFC 9110 asks for it). */
+function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  const base = prepared.etag.slice(1, -1);
-  return header.split(',').some((tag) => {
-    const value = tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
-    return value === base || value === `${base}-br` || value === `${base}-gzip`;
-  });
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 /** Sends a prepared body with its ETag, answering 304 to a matching If-None-Match. */
@@ -61,8 +60,9 @@ export function sendPrepared(req: Request, res: Response, prepared: Prepared, ca
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Vary', 'Accept-Encoding');
   const encoding = chooseEncoding(req.headers['accept-encoding']);
-  res.setHeader('ETag', etagFor(prepared, encoding));
-  if (status === 200 && matchesEtag(req.headers['if-none-match'], prepared)) {
+  const etag = etagFor(prepared, encoding);
+  res.setHeader('ETag', etag);
+  if (status === 200 && matchesEtag(req.headers['if-none-match'], etag)) {
     res.status(304).end();
     return;
   }

@@ -40,7 +40,8 @@ export function allowMethods(formPaths: string[]): RequestHandler {
  * no trailing `/index` and lower case. Returns undefined when the path is already canonical.
  */
 export function canonicalPath(path: string, isPage: (path: string) => boolean): string | undefined {
-  let candidate = `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
+  // Leading backslashes too: browsers read `/\\evil.example` as another site.
+  let candidate = `/${path.replace(/^[/\\]+/, '').replace(/\/+$/, '')}`;
   const lowered = candidate.toLowerCase().replace(/\/index$/, '') || '/';
   if (lowered !== candidate && isPage(lowered)) candidate = lowered;
   return candidate === path ? undefined : candidate;

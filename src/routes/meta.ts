@@ -1,18 +1,21 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { SiteBundle } from '../load-site';
 import { sendPrepared } from '../prepared';
 
 export const META_CACHE = 'public, max-age=3600';
 
-/** Health check, robots.txt and the sitemap; on staging, every response says noindex. */
-export function meta(current: () => SiteBundle | undefined, options: { noindex?: boolean } = {}): Router {
+/** Staging: every response, errors included, asks search engines not to index it. */
+export function noindex(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+    next();
+  };
+}
+
+/** Health check, robots.txt and the sitemap. */
+export function meta(current: () => SiteBundle | undefined): Router {
   const router = Router();
-  if (options.noindex) {
-    router.use((_req, res, next) => {
-      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-      next();
-    });
-  }
   router.get('/healthz', (_req, res) => {
     const bundle = current();
     res.setHeader('Cache-Control', 'no-store');

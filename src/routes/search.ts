@@ -7,10 +7,15 @@ import { codeTarget, REDIRECT_CACHE } from './reference-codes';
 
 export const MAX_QUERY_LENGTH = 200;
 
-/** Cleans what was typed: no control characters, at most 200 characters, trimmed. */
+/** Cleans what was typed: no control characters or broken characters, at most 200 characters, trimmed. */
 export function cleanQuery(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/[\u0000-\u001f\u007f\ufffd]+/g, ' ').slice(0, MAX_QUERY_LENGTH).trim();
+  const cleaned = raw
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\ufffd]+/g, ' ')
+    // Half a character (a lone surrogate) cannot be encoded into a link.
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+  // Cut by characters, not UTF-16 units, so an emoji is never split in half.
+  return Array.from(cleaned).slice(0, MAX_QUERY_LENGTH).join('').trim();
 }
 
 /** `/search?q=`: a known reference code redirects to its section; anything else shows results. */

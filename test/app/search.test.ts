@@ -52,6 +52,13 @@ describe('/search', () => {
     expect(res.text).not.toContain('b'.repeat(51));
   });
 
+  it('never splits a character when it cuts a long query, even with several pages of results', async () => {
+    const { app: real } = appFor(require('../helpers/app').siteContent);
+    const query = `password${' '.repeat(191)}😀`;
+    const res = await request(real).get(`/search?q=${encodeURIComponent(query)}`).expect(200);
+    expect(res.text).toContain('nhsuk-pagination');
+  });
+
   it.each([['/search?q=a&q=b'], ['/search?q=password&page=1&page=2'], ['/search?q[]=a']])('answers repeated or array parameters %s with 400', async (url) => {
     await request(app).get(url).expect(400);
   });

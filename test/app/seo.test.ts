@@ -37,10 +37,11 @@ describe('robots.txt', () => {
     const staging = appFor(undefined, { robotsDisallowAll: true }).app;
     const robots = await request(staging).get('/robots.txt').expect(200);
     expect(robots.text).toBe('User-agent: *\nDisallow: /\n');
-    for (const url of ['/', '/guides/phone', '/search?q=x', '/nope', '/cid/CID3006']) {
+    for (const url of ['/', '/guides/phone', '/search?q=x', '/nope', '/cid/CID3006', '/%ff', '/x?a[]=1', `/${'a'.repeat(3000)}`]) {
       const res = await request(staging).get(url);
       expect(res.headers['x-robots-tag']).toBe('noindex, nofollow');
     }
+    expect((await request(staging).post('/guides/phone')).headers['x-robots-tag']).toBe('noindex, nofollow');
     const page = await request(staging).get('/guides/phone');
     expect(page.text).toContain('<meta name="robots" content="noindex">');
   });
