@@ -8,7 +8,7 @@ export interface Config {
   viewsDir: string;
   /** Absolute path of our own static files (CSS, JS). */
   publicDir: string;
-  /** Public origin and base path of the site, without a trailing slash, e.g. https://help.login.nhs.uk */
+  /** Public origin of the site, without a trailing slash, e.g. https://help.login.nhs.uk */
   baseUrl: string;
   production: boolean;
   /** Development mode: watch content, views and src, re-render on change. */
@@ -68,7 +68,7 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-/** Parses BASE_URL and returns it without a trailing slash. */
+/** Parses BASE_URL: the origin the site is served at, returned without a trailing slash. */
 export function parseBaseUrl(value: string | undefined, port: number): string {
   const raw = value && value.trim() !== '' ? value.trim() : `http://localhost:${port}`;
   let url: URL;
@@ -81,7 +81,11 @@ export function parseBaseUrl(value: string | undefined, port: number): string {
     throw new ConfigError(`BASE_URL must start with http:// or https:// (got "${raw}")`);
   }
   if (url.search || url.hash) throw new ConfigError(`BASE_URL must not have a query or fragment (got "${raw}")`);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  // Pages link to each other from the root, so the site must be served at the root of its host.
+  if (url.pathname.replace(/\/+$/, '') !== '') {
+    throw new ConfigError(`BASE_URL must be the site's origin, such as https://help.example.nhs.uk, with no path (got "${raw}")`);
+  }
+  return url.origin;
 }
 
 function parseBoolean(name: string, value: string | undefined): boolean {
