@@ -1,6 +1,6 @@
 import type { Problem } from './errors';
-import { normaliseCode } from './reference-codes';
 import type { Site } from './site';
+import { ownerOf } from './site';
 
 export const MAX_SUBTITLE = 160;
 
@@ -54,6 +54,14 @@ export function checkContent(site: Site): Problem[] {
   return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
 }
 
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why an internal link does not resolve, or undefined when it does (or is external). */
 export function checkLink(site: Site, href: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return undefined;
@@ -64,18 +72,17 @@ export function checkLink(site: Site, href: string): string | undefined {
     return `link "${href}" is not a valid address`;
   }
   const path = url.pathname;
-  const fragment = decodeURIComponent(url.hash.slice(1));
+  const fragment = safeDecode(url.hash.slice(1));
+  if (fragment === undefined) return `link "${href}" has a malformed #fragment`;
 
   const cid = /^\/cid\/([^/]+)$/.exec(path);
   if (cid) {
-    const code = normaliseCode(decodeURIComponent(cid[1]!));
-    return code && site.codes.has(code) ? undefined : `link "${href}" names a reference code no section explains`;
+    return ownerOf(site, safeDecode(cid[1]!)) ? undefined : `link "${href}" names a reference code no section explains`;
   }
   if (path === '/contact') {
     const error = url.searchParams.get('error');
     if (error === null) return undefined;
-    const code = normaliseCode(error);
-    return code && site.codes.has(code) ? undefined : `contact link "${href}" names ${error}, which no section explains`;
+    return ownerOf(site, error) ? undefined : `contact link "${href}" names ${error}, which no section explains`;
   }
   if (ROUTE_PATHS.has(path)) return undefined;
   if (href.startsWith('#') || path === '') return undefined;

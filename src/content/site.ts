@@ -2,7 +2,7 @@ import type { Problem } from './errors';
 import { ContentError } from './errors';
 import type { SourceFile } from './files';
 import type { Heading, Link, RenderedMarkdown, Section } from './markdown';
-import { compareCodes } from './reference-codes';
+import { compareCodes, normaliseCode } from './reference-codes';
 import type { ArticleSource, HubSource, PageSource } from './schema';
 import { HOME_HUB, parsePage } from './schema';
 
@@ -43,6 +43,12 @@ export interface BuildOptions {
   renderMarkdown: (source: string) => RenderedMarkdown;
   /** Layouts that exist under views/, e.g. `layouts/article.njk`. */
   layouts: Set<string>;
+}
+
+/** The section that explains a code typed in any accepted form (`CID3006`, `cid3006`, `3006`), if any. */
+export function ownerOf(site: Pick<Site, 'codes'>, input: unknown): CodeOwner | undefined {
+  const code = normaliseCode(input);
+  return code ? site.codes.get(code) : undefined;
 }
 
 /** Total, stable order used everywhere: position, then title. */

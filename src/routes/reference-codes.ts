@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Response } from 'express';
 import type { Site } from '../content/site';
-import { normaliseCode } from '../content/reference-codes';
+import { ownerOf } from '../content/site';
 import type { SiteBundle } from '../load-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
@@ -10,8 +10,7 @@ import { HTML_CACHE } from './pages';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
-  const code = normaliseCode(input);
-  const owner = code ? site.codes.get(code) : undefined;
+  const owner = ownerOf(site, input);
   return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
 }
 
