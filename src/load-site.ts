@@ -4,6 +4,7 @@ import type nunjucks from 'nunjucks';
 import { canonicalUrl } from './config';
 import { readContentFiles } from './content/files';
 import { createMarkdown } from './content/markdown';
+import { readSnippets } from './content/snippets';
 import type { Site } from './content/site';
 import { buildSite } from './content/site';
 import { componentRenderer } from './nunjucks';
@@ -39,7 +40,7 @@ export function listLayouts(viewsDir: string): Set<string> {
 
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment): Site {
-  const renderMarkdown = createMarkdown(componentRenderer(views));
+  const renderMarkdown = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
   return buildSite(readContentFiles(contentDir), { renderMarkdown, layouts: listLayouts(viewsDir) });
 }
 

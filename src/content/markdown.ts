@@ -1,8 +1,11 @@
 import MarkdownIt from 'markdown-it';
 
 type Token = MarkdownIt.Token;
+type RuleBlock = Parameters<MarkdownIt.MarkdownIt['block']['ruler']['push']>[1];
 import container from 'markdown-it-container';
+import type { ProseBlock } from './readability';
 import { findCodes } from './reference-codes';
+import { SNIPPET_LIKE, SNIPPET_LINE, SNIPPETS_FOLDER } from './snippets';
 
 export interface Heading {
   id: string;
@@ -19,6 +22,8 @@ export interface Section extends Heading {
   headingCodes: string[];
   /** Codes named in the body text, with the line of their first mention. */
   bodyCodes: { code: string; line: number }[];
+  /** The body text block by block (paragraphs, list items), without code, for reading age. */
+  prose: ProseBlock[];
 }
 
 export interface Link {
@@ -33,6 +38,13 @@ export interface RenderedMarkdown {
   links: Link[];
   /** Codes mentioned before the first heading, which no section can own. */
   orphanCodes: { code: string; line: number }[];
+  /** Problems in the markdown itself (unknown snippet, bad heading id), by line. */
+  problems: { line: number; message: string }[];
+}
+
+export interface MarkdownOptions {
+  /** Snippets by name, included with `{{snippet name}}` on a line of its own. */
+  snippets?: ReadonlyMap<string, string>;
 }
 
 /** The NHS.UK components that content can use through `::: name` blocks. */
@@ -72,6 +84,30 @@ export function uniqueSlug(slug: string, used: Set<string>): string {
   return candidate;
 }
 
+/** An explicit id at the end of a heading: `## Heading text {#explicit-id}`. */
+const EXPLICIT_ID = /\s*\{#([^}]*)\}\s*$/;
+const VALID_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** The link added to a section that owns a code and has no link to the contact form. */
+export function contactLinkHtml(code: string, escape: (text: string) => string): string {
+  return `<p class="app-contact-code"><a href="${escape(`/contact?error=${encodeURIComponent(code)}`)}">Contact us about ${escape(code)}</a></p>\n`;
+}
+
+function isContactLink(href: string): boolean {
+  return /^\/contact(?:[?#]|$)/.test(href);
+}
+
+/** Removes a trailing `{#id}` from a heading's inline token, and returns the id written. */
+function takeExplicitId(inline: Token | undefined): string | undefined {
+  const last = inline?.children?.[inline.children.length - 1];
+  if (!inline || !last || last.type !== 'text') return undefined;
+  const match = EXPLICIT_ID.exec(last.content);
+  if (!match) return undefined;
+  last.content = last.content.slice(0, match.index);
+  inline.content = inline.content.replace(EXPLICIT_ID, '');
+  return match[1]!.trim();
+}
+
 function inlineText(token: Token | undefined): string {
   if (!token?.children) return token?.content ?? '';
   return token.children
@@ -82,46 +118,137 @@ function inlineText(token: Token | undefined): string {
 
 interface Env {
   result: Omit<RenderedMarkdown, 'html'>;
+  /** True while a snippet is being parsed, so snippets cannot include snippets. */
+  inSnippet?: boolean;
 }
 
 /**
  * One pass over the finished token stream gives every h2/h3 its id and records headings,
  * sections, links and the codes each section names. Nothing else computes heading ids.
+ * An explicit `{#id}` wins over the slug; slugs never take an id written explicitly.
+ * Returns, for each section, the index of its heading_open token and whether it links to /contact.
  */
-function recordStructure(tokens: Token[], env: Env): void {
-  const used = new Set<string>();
-  const { headings, sections, links, orphanCodes } = env.result;
-  let current: Section | undefined;
+function recordStructure(tokens: Token[], env: Env): { start: number; section: Section; linksToContact: boolean }[] {
+  const { headings, sections, links, orphanCodes, problems } = env.result;
+  const isHeading = (token: Token): boolean => token.type === 'heading_open' && (token.tag === 'h2' || token.tag === 'h3');
+
+  const explicit = new Map<number, string>();
+  const explicitTexts = new Map<string, string>();
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (!isHeading(tokens[i]!)) continue;
+    const id = takeExplicitId(tokens[i + 1]);
+    if (id === undefined) continue;
+    const line = (tokens[i]!.map?.[0] ?? 0) + 1;
+    if (!VALID_ID.test(id)) {
+      problems.push({ line, message: `heading id "${id}" must be lower-case letters, digits and hyphens, starting with a letter or digit` });
+    } else if (explicitTexts.has(id)) {
+      problems.push({ line, message: `heading id "${id}" is already used on this page, by "${explicitTexts.get(id)}"` });
+    } else {
+      explicit.set(i, id);
+      explicitTexts.set(id, inlineText(tokens[i + 1]).trim());
+    }
+  }
+
+  const used = new Set<string>(explicitTexts.keys());
+  const owned: { start: number; section: Section; linksToContact: boolean }[] = [];
+  let current: (typeof owned)[number] | undefined;
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const line = (token.map?.[0] ?? 0) + 1;
-    if (token.type === 'heading_open' && (token.tag === 'h2' || token.tag === 'h3')) {
+    if (isHeading(token)) {
       const text = inlineText(tokens[i + 1]).trim();
-      const id = uniqueSlug(slugify(text), used);
+      const id = explicit.get(i) ?? uniqueSlug(slugify(text), used);
       token.attrSet('id', id);
       const heading: Heading = { id, text, level: Number(token.tag.slice(1)), line };
       headings.push(heading);
-      current = { ...heading, body: '', headingCodes: findCodes(text), bodyCodes: [] };
-      sections.push(current);
+      const section: Section = { ...heading, body: '', headingCodes: findCodes(text), bodyCodes: [], prose: [] };
+      sections.push(section);
+      current = { start: i, section, linksToContact: false };
+      owned.push(current);
       i += 2; // the inline and heading_close tokens belong to the heading
       continue;
     }
     if (token.type !== 'inline') continue;
     // Line breaks inside a paragraph move the line on, so links and codes get their own line.
     let childLine = line;
+    let prose = '';
     for (const child of token.children ?? []) {
-      if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1;
-      else if (child.type === 'link_open') links.push({ href: String(child.attrGet('href') ?? ''), line: childLine });
-      else if (child.type === 'text' || child.type === 'code_inline') {
+      if (child.type === 'softbreak' || child.type === 'hardbreak') {
+        childLine += 1;
+        prose += '\n';
+      } else if (child.type === 'link_open') {
+        const href = String(child.attrGet('href') ?? '');
+        links.push({ href, line: childLine });
+        if (current && isContactLink(href)) current.linksToContact = true;
+      } else if (child.type === 'text' || child.type === 'code_inline') {
+        if (child.type === 'text') prose += child.content;
+        if (SNIPPET_LIKE.test(child.content)) {
+          problems.push({ line: childLine, message: 'a snippet goes on a line of its own, with a blank line before and after: {{snippet name}}' });
+        }
         for (const code of findCodes(child.content)) {
           if (!current) orphanCodes.push({ code, line: childLine });
-          else if (!current.bodyCodes.some((c) => c.code === code)) current.bodyCodes.push({ code, line: childLine });
+          else if (!current.section.bodyCodes.some((c) => c.code === code)) current.section.bodyCodes.push({ code, line: childLine });
         }
       }
     }
     const text = inlineText(token);
-    if (current) current.body = current.body ? `${current.body} ${text}` : text;
+    if (current) {
+      current.section.body = current.section.body ? `${current.section.body} ${text}` : text;
+      if (prose.trim()) current.section.prose.push({ text: prose, line });
+    }
   }
+  return owned;
+}
+
+/**
+ * Adds "Contact us about CIDnnnn" at the end of every section that names a code and has no
+ * link to the contact form, before any section break that closes it.
+ */
+function addContactLinks(md: MarkdownIt.MarkdownIt, tokens: Token[], owned: ReturnType<typeof recordStructure>): void {
+  const Token = tokens[0]?.constructor as (new (type: string, tag: string, nesting: number) => Token) | undefined;
+  if (!Token) return;
+  for (let k = owned.length - 1; k >= 0; k -= 1) {
+    const { start, section, linksToContact } = owned[k]!;
+    const codes = [...new Set([...section.headingCodes, ...section.bodyCodes.map((c) => c.code)])];
+    if (linksToContact || codes.length === 0) continue;
+    let end = owned[k + 1]?.start ?? tokens.length;
+    while (end > start + 3 && tokens[end - 1]!.type === 'hr') end -= 1;
+    const token = new Token('html_block', '', 0);
+    token.content = codes.map((code) => contactLinkHtml(code, md.utils.escapeHtml)).join('');
+    token.map = tokens[end - 1]?.map ?? null;
+    tokens.splice(end, 0, token);
+  }
+}
+
+/** The block rule for `{{snippet name}}`: parses the snippet in place, every token on the include's line. */
+function snippetRule(snippets: ReadonlyMap<string, string>): RuleBlock {
+  return (state, startLine, _endLine, silent) => {
+    if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+    const from = state.bMarks[startLine]! + state.tShift[startLine]!;
+    const match = SNIPPET_LINE.exec(state.src.slice(from, state.eMarks[startLine]));
+    if (!match) return false;
+    if (silent) return true;
+    const env = state.env as unknown as Env;
+    const name = match[1]!;
+    const source = snippets.get(name);
+    if (env.inSnippet) {
+      env.result.problems.push({ line: startLine + 1, message: `snippet "${name}" is included inside another snippet; snippets cannot include snippets` });
+    } else if (source === undefined) {
+      env.result.problems.push({ line: startLine + 1, message: `unknown snippet "${name}" (snippets are in content/${SNIPPETS_FOLDER}/)` });
+    } else {
+      const inner: Token[] = [];
+      env.inSnippet = true;
+      state.md.block.parse(source, state.md, state.env, inner);
+      env.inSnippet = false;
+      for (const token of inner) {
+        token.map = [startLine, startLine + 1];
+        token.level += state.level;
+        state.tokens.push(token);
+      }
+    }
+    state.line = startLine + 1;
+    return true;
+  };
 }
 
 /** Replaces each `::: name` block's tokens by the HTML of the matching NHS.UK component. */
@@ -157,14 +284,19 @@ function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, rend
   return out;
 }
 
-/** The markdown parser for articles and hubs: markdown-it with our heading ids and NHS.UK blocks. */
-export function createMarkdown(renderComponent: RenderComponent): (source: string) => RenderedMarkdown {
+/**
+ * The markdown parser for articles and hubs: markdown-it with our heading ids, snippets,
+ * contact links for code sections and NHS.UK blocks.
+ */
+export function createMarkdown(renderComponent: RenderComponent, options: MarkdownOptions = {}): (source: string) => RenderedMarkdown {
   const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
   for (const name of Object.keys(BLOCKS)) md.use(container, name);
+  md.block.ruler.before('paragraph', 'snippet', snippetRule(options.snippets ?? new Map()));
 
   md.core.ruler.push('help_centre_structure', (state) => {
     const env = state.env as unknown as Env;
-    recordStructure(state.tokens, env);
+    const owned = recordStructure(state.tokens, env);
+    addContactLinks(md, state.tokens, owned);
     state.tokens = renderBlocks(md, state.tokens, env, renderComponent);
   });
 
@@ -175,7 +307,7 @@ export function createMarkdown(renderComponent: RenderComponent): (source: strin
   };
 
   return (source) => {
-    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [] } };
+    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] } };
     const html = md.render(source, env as unknown as MarkdownIt.Env);
     return { html, ...env.result };
   };

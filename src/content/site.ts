@@ -107,7 +107,8 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
     const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
     rendered.headings = shift(rendered.headings);
     rendered.links = shift(rendered.links);
-    rendered.sections = shift(rendered.sections).map((s) => ({ ...s, bodyCodes: shift(s.bodyCodes) }));
+    rendered.sections = shift(rendered.sections).map((s) => ({ ...s, bodyCodes: shift(s.bodyCodes), prose: shift(s.prose) }));
+    for (const problem of shift(rendered.problems)) problems.push({ file: source.file, ...problem });
     const page = build(source, rendered);
     renderedBy.set(page, { bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes) });
     if (source.kind === 'article' && !options.layouts.has(source.layout)) {
