@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { checkContent } from '../content/check';
+import { MAX_READING_AGE, checkContent, readabilityOf } from '../content/check';
 import { ContentError, formatProblem } from '../content/errors';
 import { loadSite } from '../load-site';
 import { createViews } from '../nunjucks';
@@ -10,7 +10,18 @@ function main(): number {
   const views = createViews(config.viewsDir);
   let problems;
   try {
-    problems = checkContent(loadSite(config.contentDir, config.viewsDir, views));
+    const site = loadSite(config.contentDir, config.viewsDir, views);
+    const readability = readabilityOf(site);
+    process.stdout.write(`Reading age of each article (Flesch-Kincaid grade + 5; ${MAX_READING_AGE} or below):\n`);
+    for (const article of readability) {
+      process.stdout.write(`  ${article.file}: ${article.readingAge.toFixed(1)}${article.reportedOnly ? ' (reported only)' : ''}\n`);
+    }
+    const warnings = readability.flatMap((article) => article.longSentences);
+    if (warnings.length > 0) {
+      process.stdout.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:\n`);
+      for (const warning of warnings) process.stdout.write(`  ${formatProblem(warning)}\n`);
+    }
+    problems = checkContent(site);
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     problems = error.problems;

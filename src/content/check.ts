@@ -1,15 +1,60 @@
 import type { Problem } from './errors';
-import type { Site } from './site';
+import { measureReadability } from './readability';
+import type { Article, Site } from './site';
 import { ownerOf } from './site';
 
 export const MAX_SUBTITLE = 160;
+
+/** The highest reading age (Flesch-Kincaid grade + 5) an article may have. */
+export const MAX_READING_AGE = 9;
+/** Sentences longer than this are listed as warnings. */
+export const MAX_SENTENCE_WORDS = 20;
+/** Articles whose reading age is reported but never fails the check: the seed ships unchanged. */
+export const READING_AGE_REPORTED_ONLY = new Set(['/manage/mobile-phone']);
+
+/** An article's reading age, worked out from its body text (not headings, not code). */
+export interface ArticleReadability {
+  file: string;
+  url: string;
+  readingAge: number;
+  grade: number;
+  words: number;
+  sentences: number;
+  /** True for articles that are reported only (the seed). */
+  reportedOnly: boolean;
+  /** One warning for each sentence over MAX_SENTENCE_WORDS words, with its line. */
+  longSentences: Problem[];
+}
+
+/** The reading age of every article, in URL order, with its long sentences. */
+export function readabilityOf(site: Site): ArticleReadability[] {
+  const articles = site.pages.filter((page): page is Article => page.kind === 'article');
+  return articles.map((page) => {
+    const result = measureReadability(page.sections.flatMap((section) => section.prose), MAX_SENTENCE_WORDS);
+    return {
+      file: page.file,
+      url: page.url,
+      readingAge: result.readingAge,
+      grade: Math.round(result.grade * 10) / 10,
+      words: result.words,
+      sentences: result.sentences,
+      reportedOnly: READING_AGE_REPORTED_ONLY.has(page.url),
+      longSentences: result.longSentences.map((sentence) => ({
+        file: page.file,
+        line: sentence.line,
+        message: `sentence of ${sentence.words} words; keep to ${MAX_SENTENCE_WORDS} or fewer: "${sentence.text.length > 70 ? `${sentence.text.slice(0, 67)}...` : sentence.text}"`,
+      })),
+    };
+  });
+}
 
 /** Paths served by routes rather than content, that content may link to. */
 export const ROUTE_PATHS = new Set(['/search', '/cid', '/cid.json', '/contact', '/sitemap.xml']);
 
 /**
  * The editorial checks a site must pass on top of loading: complete articles, unique positions,
- * links that resolve, contact codes that exist, one owner per code and no empty hubs.
+ * links that resolve, contact codes that exist, one owner per code, no empty hubs and a reading
+ * age of MAX_READING_AGE or below (long sentences are warnings: see readabilityOf).
  * Returns every problem at once, each with its file and line.
  */
 export function checkContent(site: Site): Problem[] {
