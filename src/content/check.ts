@@ -86,6 +86,15 @@ export function checkContent(site: Site): Problem[] {
     }
   }
 
+  for (const article of readabilityOf(site)) {
+    if (article.reportedOnly || article.readingAge <= MAX_READING_AGE) continue;
+    problems.push({
+      file: article.file,
+      line: 1,
+      message: `reading age is ${article.readingAge.toFixed(1)} (Flesch-Kincaid grade ${article.grade.toFixed(1)} + 5); keep it to ${MAX_READING_AGE} or below with shorter sentences and shorter words`,
+    });
+  }
+
   for (const owner of site.codes.values()) {
     for (const mention of owner.otherMentions) {
       problems.push({
