@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, baseUrl: config.baseUrl, pages: bundle.pages.size, codes: bundle.site.codes.size, outbox: contact.outbox.kind }, 'listening');
+    logger.info(
+      { port, baseUrl: config.baseUrl, pages: bundle.pages.size, codes: bundle.site.codes.size, outbox: contact.outbox.kind },
+      'listening',
+    );
     contact.sender.start();
   });
 

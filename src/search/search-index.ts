@@ -37,7 +37,9 @@ export const PAGE_SIZE = 10;
 const EXCERPT_LENGTH = 160;
 
 const STOP_WORDS = new Set(
-  'a an and are as at be but by can do for from has have i if in is it its my of on or so that the this to was we what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by can do for from has have i if in is it its my of on or so that the this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 /** Lower-case words, without stop words: used for indexing and for queries alike. */

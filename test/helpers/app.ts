@@ -15,7 +15,10 @@ export function testConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
 }
 
 /** An app over a content folder (the small fixture by default), with its runtime for assertions. */
-export function appFor(contentDir = fixtureContent, overrides: Partial<Config> = {}): { app: express.Express; runtime: Runtime; config: Config } {
+export function appFor(
+  contentDir = fixtureContent,
+  overrides: Partial<Config> = {},
+): { app: express.Express; runtime: Runtime; config: Config } {
   const config = testConfig({ contentDir, ...overrides });
   const runtime = buildRuntime(config);
   const app = createApp({

@@ -59,7 +59,10 @@ describe('snippets', () => {
   });
 
   it('reports an include that is not on a line of its own', () => {
-    expect(render('## A\n\nSee {{snippet never-share}} here.\n').problems[0]).toMatchObject({ line: 3, message: expect.stringMatching(/on a line of its own/) });
+    expect(render('## A\n\nSee {{snippet never-share}} here.\n').problems[0]).toMatchObject({
+      line: 3,
+      message: expect.stringMatching(/on a line of its own/),
+    });
   });
 });
 

@@ -16,7 +16,9 @@ describe('reading age in the content check', () => {
   const report = readabilityOf(site);
 
   it('fails an article above reading age 9, naming the file', () => {
-    expect(problems).toEqual([expect.stringMatching(/readability\/hard\.md:1: reading age is \d+\.\d \(Flesch-Kincaid grade \d+\.\d \+ 5\); keep it to 9 or below/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/readability\/hard\.md:1: reading age is \d+\.\d \(Flesch-Kincaid grade \d+\.\d \+ 5\); keep it to 9 or below/),
+    ]);
   });
 
   it('reports the seed article without failing it', () => {

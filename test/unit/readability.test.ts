@@ -52,7 +52,9 @@ describe('measureReadability', () => {
 
   it('scores short words in short sentences lower than long words in long ones', () => {
     const easy = measureReadability([{ text: 'Go to the shop. Buy some milk. Come home.', line: 1 }]);
-    const hard = measureReadability([{ text: 'Authentication necessitates verification of registration information and identification documentation.', line: 1 }]);
+    const hard = measureReadability([
+      { text: 'Authentication necessitates verification of registration information and identification documentation.', line: 1 },
+    ]);
     expect(easy.readingAge).toBeLessThan(hard.readingAge);
   });
 
