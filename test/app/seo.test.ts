@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { appFor } from '../helpers/app';
 
-const { app, runtime } = appFor();
+const { app, startup } = appFor();
 
 function jsonLd(html: string): { '@graph': Record<string, unknown>[] } {
   const match = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
@@ -15,7 +15,7 @@ describe('sitemap.xml', () => {
     const xml = res.text;
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')).toBe(true);
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
-    expect(locs).toHaveLength(runtime.bundle.site.pages.length);
+    expect(locs).toHaveLength(startup.rendered.site.pages.length);
     expect(locs[0]).toBe('https://help.example.nhs.uk/');
     expect(locs).toContain('https://help.example.nhs.uk/guides/nested/deep');
     expect(locs.some((l) => /search|cid|404/.test(l!))).toBe(false);

@@ -23,9 +23,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node dist/server.js` with PORT=0 and resolves once it logs the port it bound. */
+/** Spawns `node dist/cli/server.js` with PORT=0 and resolves once it logs the port it bound. */
 export async function startBuiltServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'server.js')], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'server.js')], {
     cwd: PROJECT_ROOT,
     env: childEnv({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
