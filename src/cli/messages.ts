@@ -29,7 +29,14 @@ export function formatList(messages: OutboxMessage[]): string {
     ...messages.map((m) => [m.reference, m.status, String(m.attempts), time(m.createdAt), m.id, m.lastError ?? '']),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return `${rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 export function formatMessage(m: OutboxMessage): string {

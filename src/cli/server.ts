@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (config.watch) {
     const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
     live.watch([config.contentDir, config.viewsDir]);
-    current = live.current;
+    current = () => live.current();
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');
   }
   const rendered = current();
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, baseUrl: config.baseUrl, pages: rendered.pages.size, codes: rendered.site.codes.size, outbox: contact.outbox.kind }, 'listening');
+    logger.info(
+      { port, baseUrl: config.baseUrl, pages: rendered.pages.size, codes: rendered.site.codes.size, outbox: contact.outbox.kind },
+      'listening',
+    );
     contact.sender.start();
   });
 
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'closing');
     setTimeout(() => process.exit(0), 10_000).unref();
     server.close(() => {
-      contact.close().finally(() => process.exit(0));
+      void contact.close().finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -49,7 +49,10 @@ export function parseCookies(header: unknown): Map<string, string> {
     const equals = part.indexOf('=');
     if (equals <= 0) continue;
     const name = part.slice(0, equals).trim();
-    const value = part.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (name && !cookies.has(name)) cookies.set(name, value);
   }
   return cookies;

@@ -114,5 +114,7 @@ export function loadServices(contentDir: string): Service[] | undefined {
 /** Every service the form offers: fails start-up when the list is missing. */
 export function requireServices(contentDir: string, services: Service[] | undefined): Service[] {
   if (services) return services;
-  throw new ContentError([{ file: displayPath(path.join(contentDir, SERVICES_FILE)), message: 'the list of websites and apps for the contact form is missing' }]);
+  throw new ContentError([
+    { file: displayPath(path.join(contentDir, SERVICES_FILE)), message: 'the list of websites and apps for the contact form is missing' },
+  ]);
 }

@@ -54,7 +54,10 @@ export async function openContact(config: Config, services: readonly Service[], 
     services,
     outbox,
     sender,
-    tokens: createFormTokens({ secret: config.contact.secret ?? crypto.randomBytes(32).toString('hex'), https: config.baseUrl.startsWith('https:') }),
+    tokens: createFormTokens({
+      secret: config.contact.secret ?? crypto.randomBytes(32).toString('hex'),
+      https: config.baseUrl.startsWith('https:'),
+    }),
     limiter: createRateLimiter(config.contact.rateLimit),
     notify: () => sender.notify(),
     async close() {

@@ -49,7 +49,9 @@ export function openSqliteOutbox(dataDir: string): Outbox {
      WHERE id = @id RETURNING *`,
   );
   const settle = (set: string) =>
-    db.prepare(`UPDATE contact_messages SET ${set}, lease_until = NULL, lease_token = NULL WHERE id = @id AND status = 'sending' AND lease_token = @token`);
+    db.prepare(
+      `UPDATE contact_messages SET ${set}, lease_until = NULL, lease_token = NULL WHERE id = @id AND status = 'sending' AND lease_token = @token`,
+    );
   const sent = settle(`status = 'sent', sent_at = @now, ticket_id = @ticketId, last_error = NULL`);
   const retry = settle(`status = 'queued', next_attempt_at = @nextAttemptAt, last_error = @error`);
   const failed = settle(`status = 'failed', last_error = @error`);

@@ -3,9 +3,7 @@ import type { OutboxMessage } from './outbox';
 
 /** What happened when we tried to hand a message to the ticket system. */
 export type SendOutcome =
-  | { kind: 'sent'; ticketId: string }
-  | { kind: 'retry'; error: string; retryAfterMs?: number }
-  | { kind: 'rejected'; error: string };
+  { kind: 'sent'; ticketId: string } | { kind: 'retry'; error: string; retryAfterMs?: number } | { kind: 'rejected'; error: string };
 
 /** Whether a ticket with a message's external_id already exists. */
 export type LookupOutcome =
@@ -123,7 +121,9 @@ export function createZendesk(config: ZendeskConfig, fetchImpl: typeof fetch = f
       if (verdict !== 'ok') {
         await response.body?.cancel();
         const error = `lookup HTTP ${response.status}`;
-        return verdict === 'retry' ? { kind: 'retry', error, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) } : { kind: 'unavailable', error };
+        return verdict === 'retry'
+          ? { kind: 'retry', error, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) }
+          : { kind: 'unavailable', error };
       }
       const body = (await response.json().catch(() => undefined)) as { tickets?: { id?: unknown }[] } | undefined;
       const ticketId = Array.isArray(body?.tickets) ? idOf(body.tickets[0]?.id) : undefined;

@@ -54,7 +54,8 @@ export function exportFiles(startup: Startup): ExportFile[] {
   const files: ExportFile[] = [];
   for (const [url, page] of rendered.pages) files.push({ file: fileForUrl(url), body: page.body });
   files.push({ file: 'cid/index.html', body: rendered.documents.get('/cid')!.body });
-  for (const name of ['/cid.json', '/sitemap.xml', '/robots.txt']) files.push({ file: name.slice(1), body: rendered.documents.get(name)!.body });
+  for (const name of ['/cid.json', '/sitemap.xml', '/robots.txt'])
+    files.push({ file: name.slice(1), body: rendered.documents.get(name)!.body });
   files.push({ file: 'search/index.html', body: views.render('pages/search.njk', searchView('', undefined, undefined)) });
   files.push({ file: '404.html', body: views.render(NOT_FOUND_TEMPLATE, notFoundLocals()) });
   for (const { url, prepared } of assets.entries()) files.push({ file: url.slice(1), body: prepared.body });

@@ -52,7 +52,11 @@ export function createLiveSite(options: {
       logger.error(message);
       views.addGlobal('devError', message);
       try {
-        serving = { ...lastGood, pages: renderPages(lastGood.site, views, context), documents: renderDocuments(lastGood.site, views, context) };
+        serving = {
+          ...lastGood,
+          pages: renderPages(lastGood.site, views, context),
+          documents: renderDocuments(lastGood.site, views, context),
+        };
       } catch {
         serving = lastGood; // the views themselves are broken: serve the last good pages as they were
       }

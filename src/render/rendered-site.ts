@@ -50,7 +50,10 @@ export function renderPages(site: Site, views: nunjucks.Environment, context: Si
     views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
   for (const page of site.pages) {
     const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
-    const html = views.render(template, { ...pageView(site, page, context, renderLink), ogType: page.kind === 'article' ? 'article' : 'website' });
+    const html = views.render(template, {
+      ...pageView(site, page, context, renderLink),
+      ogType: page.kind === 'article' ? 'article' : 'website',
+    });
     pages.set(page.url, prepareBody(html, 'text/html; charset=utf-8'));
   }
   return pages;

@@ -37,7 +37,9 @@ export const PAGE_SIZE = 10;
 const EXCERPT_LENGTH = 160;
 
 const STOP_WORDS = new Set(
-  'a an and are as at be but by can do for from has have i if in is it its my of on or so that the this to was we what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by can do for from has have i if in is it its my of on or so that the this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 /** Lower-case words, without stop words: used for indexing and for queries alike. */
@@ -86,7 +88,7 @@ export function buildExcerpt(text: string, matchedTerms: string[]): ExcerptPart[
   const matches: [number, number][] = [];
   for (const word of text.matchAll(WORD)) {
     const lower = word[0].toLowerCase();
-    if (terms.some((term) => lower.startsWith(term))) matches.push([word.index!, word.index! + word[0].length]);
+    if (terms.some((term) => lower.startsWith(term))) matches.push([word.index, word.index + word[0].length]);
   }
   const first = matches[0]?.[0] ?? -1;
   const start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;

@@ -42,11 +42,29 @@ describe('ETags and conditional requests', () => {
     const br = await raw('/guides/phone', { 'Accept-Encoding': 'br' });
     const gzip = await raw('/guides/phone', { 'Accept-Encoding': 'gzip' });
     expect(br.headers.etag).not.toBe(gzip.headers.etag);
-    expect((await raw('/guides/phone', { 'Accept-Encoding': 'br', 'If-None-Match': gzip.headers.etag as string })).body.length).toBeGreaterThan(0);
-    await request(app).get('/guides/phone').set('Accept-Encoding', 'br').set('If-None-Match', gzip.headers.etag as string).expect(200);
-    await request(app).get('/guides/phone').set('Accept-Encoding', 'br').set('If-None-Match', br.headers.etag as string).expect(304);
-    await request(app).get('/guides/phone').set('Accept-Encoding', 'br').set('If-None-Match', `W/${br.headers.etag as string}`).expect(304);
-    await request(app).get('/guides/phone').set('Accept-Encoding', 'br').set('If-None-Match', (br.headers.etag as string).slice(1, -1)).expect(200);
+    expect(
+      (await raw('/guides/phone', { 'Accept-Encoding': 'br', 'If-None-Match': gzip.headers.etag as string })).body.length,
+    ).toBeGreaterThan(0);
+    await request(app)
+      .get('/guides/phone')
+      .set('Accept-Encoding', 'br')
+      .set('If-None-Match', gzip.headers.etag as string)
+      .expect(200);
+    await request(app)
+      .get('/guides/phone')
+      .set('Accept-Encoding', 'br')
+      .set('If-None-Match', br.headers.etag as string)
+      .expect(304);
+    await request(app)
+      .get('/guides/phone')
+      .set('Accept-Encoding', 'br')
+      .set('If-None-Match', `W/${br.headers.etag as string}`)
+      .expect(304);
+    await request(app)
+      .get('/guides/phone')
+      .set('Accept-Encoding', 'br')
+      .set('If-None-Match', (br.headers.etag as string).slice(1, -1))
+      .expect(200);
   });
 
   it('serves the same bytes whatever the query string', async () => {

@@ -21,7 +21,10 @@ function failingApp(): express.Express {
 }
 
 describe('error pages', () => {
-  it.each([['/boom', 'secret internal detail'], ['/async-boom', 'async secret']])('%s answers 500 with no internal detail', async (url, secret) => {
+  it.each([
+    ['/boom', 'secret internal detail'],
+    ['/async-boom', 'async secret'],
+  ])('%s answers 500 with no internal detail', async (url, secret) => {
     const res = await request(failingApp()).get(url).expect(500);
     expect(res.text).toContain('Sorry, there is a problem with the service');
     expect(res.text).not.toContain(secret);

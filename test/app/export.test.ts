@@ -54,11 +54,15 @@ afterAll((done) => {
 });
 
 const expressBody = async (url: string): Promise<Buffer> => {
-  const res = await request(app).get(url).set('Accept-Encoding', 'identity').buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const res = await request(app)
+    .get(url)
+    .set('Accept-Encoding', 'identity')
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   return res.body as Buffer;
 };
 

@@ -29,7 +29,10 @@ describe('page weight budgets', () => {
     const sources = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(sources.filter((s) => /^https?:/.test(s) && !s.startsWith('https://help.example.nhs.uk/'))).toEqual([]);
     expect(html).toMatch(/<script type="module" src="\/static\/app\.[0-9a-f]{10}\.js"><\/script>/);
-    const css = startup.assets.entries().find((a) => a.name === 'site.css')!.prepared.body.toString();
+    const css = startup.assets
+      .entries()
+      .find((a) => a.name === 'site.css')!
+      .prepared.body.toString();
     const outside = [...css.matchAll(/url\((?:["']?)(https?:\/\/[^/"')]+)/g)].map((m) => m[1]);
     expect([...new Set(outside)]).toEqual(['https://assets.nhs.uk']);
   });

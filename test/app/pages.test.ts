@@ -34,7 +34,9 @@ describe('article page', () => {
     expect(res.text).toContain('<meta name="description" content="What to do about phone problems.">');
     expect(res.text).toContain('<link rel="canonical" href="https://help.example.nhs.uk/guides/phone">');
     expect(res.text).toContain('<p class="nhsuk-lede-text">What to do about phone problems.</p>');
-    expect(res.text).toMatch(/nhsuk-contents-list[\s\S]*href="#you-lost-your-phone"[\s\S]*href="#links-that-do-not-work"[\s\S]*href="#cancel-links"/);
+    expect(res.text).toMatch(
+      /nhsuk-contents-list[\s\S]*href="#you-lost-your-phone"[\s\S]*href="#links-that-do-not-work"[\s\S]*href="#cancel-links"/,
+    );
     expect(res.text).not.toMatch(/nhsuk-contents-list__link" href="#expired-link-reference-cid3006"/);
     expect(res.text).toContain('<h3 id="expired-link-reference-cid3006">Expired link – Reference CID3006</h3>');
     expect(res.text).toContain('nhsuk-section-break');

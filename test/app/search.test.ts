@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { appFor } from '../helpers/app';
+import { appFor, siteContent } from '../helpers/app';
 
 const { app } = appFor();
 
@@ -14,7 +14,9 @@ describe('/search', () => {
   });
 
   it.each([['CID3006'], ['cid3006'], ['3006'], [' 3006 ']])('redirects the code %j to its section like /cid', async (q) => {
-    const res = await request(app).get(`/search?q=${encodeURIComponent(q)}`).expect(302);
+    const res = await request(app)
+      .get(`/search?q=${encodeURIComponent(q)}`)
+      .expect(302);
     expect(res.headers.location).toBe('/guides/phone#expired-link-reference-cid3006');
   });
 
@@ -41,27 +43,36 @@ describe('/search', () => {
   });
 
   it('never reflects a hostile query raw', async () => {
-    const res = await request(app).get(`/search?q=${encodeURIComponent('<script>alert(1)</script>')}`).expect(200);
+    const res = await request(app)
+      .get(`/search?q=${encodeURIComponent('<script>alert(1)</script>')}`)
+      .expect(200);
     expect(res.text).not.toContain('<script>alert(1)</script>');
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('cuts a query longer than 200 characters', async () => {
-    const res = await request(app).get(`/search?q=${'a'.repeat(150)}${'b'.repeat(150)}`).expect(200);
+    const res = await request(app)
+      .get(`/search?q=${'a'.repeat(150)}${'b'.repeat(150)}`)
+      .expect(200);
     expect(res.text).toContain(`value="${'a'.repeat(150)}${'b'.repeat(50)}"`);
     expect(res.text).not.toContain('b'.repeat(51));
   });
 
   it('never splits a character when it cuts a long query, even with several pages of results', async () => {
-    const { app: real } = appFor(require('../helpers/app').siteContent);
+    const { app: real } = appFor(siteContent);
     const query = `password${' '.repeat(191)}😀`;
-    const res = await request(real).get(`/search?q=${encodeURIComponent(query)}`).expect(200);
+    const res = await request(real)
+      .get(`/search?q=${encodeURIComponent(query)}`)
+      .expect(200);
     expect(res.text).toContain('nhsuk-pagination');
   });
 
-  it.each([['/search?q=a&q=b'], ['/search?q=password&page=1&page=2'], ['/search?q[]=a']])('answers repeated or array parameters %s with 400', async (url) => {
-    await request(app).get(url).expect(400);
-  });
+  it.each([['/search?q=a&q=b'], ['/search?q=password&page=1&page=2'], ['/search?q[]=a']])(
+    'answers repeated or array parameters %s with 400',
+    async (url) => {
+      await request(app).get(url).expect(400);
+    },
+  );
 
   it.each([['/search?q=%00%01%02'], ['/search?q=%FF%FE'], ['/search?q=password&page=abc'], ['/search?q=password&page=-1']])(
     'answers odd input %s with a normal page',
@@ -74,7 +85,7 @@ describe('/search', () => {
 
 describe('pagination', () => {
   it('links pages with the NHS pagination component', async () => {
-    const { app: real } = appFor(require('../helpers/app').siteContent);
+    const { app: real } = appFor(siteContent);
     const first = await request(real).get('/search?q=password').expect(200);
     expect(first.text).toContain('nhsuk-pagination');
     expect(first.text).toContain('href="/search?q=password&amp;page=2"');
@@ -96,7 +107,10 @@ describe('the reference-code index', () => {
   });
 
   it('offers the same list as JSON', async () => {
-    const res = await request(app).get('/cid.json').expect(200).expect('Content-Type', /application\/json/);
+    const res = await request(app)
+      .get('/cid.json')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
     expect(res.body).toHaveLength(4);
     expect(res.body[1]).toEqual({
       code: 'CID3006',

@@ -10,7 +10,7 @@ describe('Content-Security-Policy', () => {
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("style-src 'self'");
-    expect(csp).toContain('font-src \'self\' https://assets.nhs.uk');
+    expect(csp).toContain("font-src 'self' https://assets.nhs.uk");
     const inline = [...res.text.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*application\/ld\+json)[^>]*>([\s\S]*?)<\/script>/g)];
     expect(inline).toHaveLength(1);
     const hash = crypto.createHash('sha256').update(inline[0]![1]!).digest('base64');

@@ -6,14 +6,19 @@ const { app, startup } = appFor();
 function jsonLd(html: string): { '@graph': Record<string, unknown>[] } {
   const match = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
   if (!match) throw new Error('no JSON-LD');
-  return JSON.parse(match[1]!);
+  return JSON.parse(match[1]!) as { '@graph': Record<string, unknown>[] };
 }
 
 describe('sitemap.xml', () => {
   it('lists every hub and article as absolute URLs with lastmod, and nothing else', async () => {
-    const res = await request(app).get('/sitemap.xml').expect(200).expect('Content-Type', /application\/xml/);
+    const res = await request(app)
+      .get('/sitemap.xml')
+      .expect(200)
+      .expect('Content-Type', /application\/xml/);
     const xml = res.text;
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')).toBe(true);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')).toBe(
+      true,
+    );
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     expect(locs).toHaveLength(startup.rendered.site.pages.length);
     expect(locs[0]).toBe('https://help.example.nhs.uk/');
@@ -28,7 +33,10 @@ describe('sitemap.xml', () => {
 
 describe('robots.txt', () => {
   it('allows everything and names the sitemap', async () => {
-    const res = await request(app).get('/robots.txt').expect(200).expect('Content-Type', /text\/plain/);
+    const res = await request(app)
+      .get('/robots.txt')
+      .expect(200)
+      .expect('Content-Type', /text\/plain/);
     expect(res.text).toBe('User-agent: *\nAllow: /\n\nSitemap: https://help.example.nhs.uk/sitemap.xml\n');
     expect(res.headers['x-robots-tag']).toBeUndefined();
   });

@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { runAxe } from './support/axe';
 import { NOT_FOUND_PATH } from './support/crawl';
-import { SEED_ARTICLE, SEED_CODE, SEED_HEADING, TOP_OF_VIEWPORT, horizontalOverflow, settleOnTarget, targetState } from './support/page-state';
+import {
+  SEED_ARTICLE,
+  SEED_CODE,
+  SEED_HEADING,
+  TOP_OF_VIEWPORT,
+  horizontalOverflow,
+  settleOnTarget,
+  targetState,
+} from './support/page-state';
 import { serveWithoutScripts } from './support/network';
 import type { GuardedContext } from './support/suite';
 import { DESKTOP, PHONE, WIDTHS, disconnectBrowser, openContext, siteUrl } from './support/suite';
@@ -166,11 +174,17 @@ describe('with JavaScript', () => {
 
     const current = (): Promise<string[]> =>
       page.evaluate(() =>
-        [...document.querySelectorAll('.nhsuk-contents-list a[aria-current]:not([aria-current="false"])')].map((link) => link.getAttribute('href')!),
+        [...document.querySelectorAll('.nhsuk-contents-list a[aria-current]:not([aria-current="false"])')].map((link) =>
+          link.getAttribute('href')!,
+        ),
       );
     const scrollTo = async (href: string): Promise<void> => {
       await page.evaluate((id) => document.getElementById(id)!.scrollIntoView({ block: 'start' }), decodeURIComponent(href.slice(1)));
-      await page.waitForFunction((wanted) => document.querySelector(`.nhsuk-contents-list a[href="${wanted}"][aria-current]`) !== null, href, { timeout: 5_000 }).catch(() => undefined);
+      await page
+        .waitForFunction((wanted) => document.querySelector(`.nhsuk-contents-list a[href="${wanted}"][aria-current]`) !== null, href, {
+          timeout: 5_000,
+        })
+        .catch(() => undefined);
     };
 
     // At the top of the page, the first section is the one being read.
@@ -194,11 +208,15 @@ describe('with JavaScript', () => {
 
     await page.evaluate(() => navigator.clipboard.writeText('nothing copied yet'));
     await button.click();
-    await page.waitForFunction(async () => (await navigator.clipboard.readText()) !== 'nothing copied yet', null, { timeout: 5_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(async () => (await navigator.clipboard.readText()) !== 'nothing copied yet', null, { timeout: 5_000 })
+      .catch(() => undefined);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(siteUrl(`/cid/${SEED_CODE}`));
 
     const announcements = line.locator('[aria-live="polite"], [aria-live="assertive"], [role="status"], [role="alert"]');
-    await page.waitForFunction((el) => el?.textContent?.includes('Link copied'), await announcements.first().elementHandle(), { timeout: 5_000 }).catch(() => undefined);
+    await page
+      .waitForFunction((el) => el?.textContent?.includes('Link copied'), await announcements.first().elementHandle(), { timeout: 5_000 })
+      .catch(() => undefined);
     expect(await announcements.allTextContents()).toContainEqual(expect.stringContaining('Link copied'));
   });
 });
@@ -244,7 +262,10 @@ describe('without JavaScript', () => {
           wanted.map(({ id }) => {
             const heading = document.getElementById(id);
             const line = heading?.nextElementSibling;
-            const links = [...(line?.querySelectorAll('a[href]') ?? [])].map((a) => ({ href: a.getAttribute('href'), text: a.textContent?.trim() }));
+            const links = [...(line?.querySelectorAll('a[href]') ?? [])].map((a) => ({
+              href: a.getAttribute('href'),
+              text: a.textContent?.trim(),
+            }));
             return { heading: heading?.tagName.toLowerCase(), line: line?.textContent?.replace(/\s+/g, ' ').trim() ?? '', links };
           }),
         sections,
@@ -260,7 +281,6 @@ describe('without JavaScript', () => {
     }
     expect(problems).toEqual([]);
   });
-
 });
 
 describe('without JavaScript, as axe sees it', () => {

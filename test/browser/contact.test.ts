@@ -91,7 +91,9 @@ describe.each([
     await page.waitForURL(`${server.baseUrl}/contact`);
 
     expect(await page.title()).toBe('Error: Contact NHS login support - NHS login help centre');
-    const links = await page.locator('.nhsuk-error-summary__list a').evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('href'), a.textContent?.trim()]));
+    const links = await page
+      .locator('.nhsuk-error-summary__list a')
+      .evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('href'), a.textContent?.trim()]));
     expect(links).toEqual([
       ['#full-name', 'Enter your full name'],
       ['#email', 'Enter an email address in the correct format, like name@example.com'],

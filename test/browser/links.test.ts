@@ -24,7 +24,8 @@ function problemWith(url: string, from?: CrawledUrl): string | undefined {
   }
   const target = crawl.urls[withoutFragment(url)];
   if (!target) return 'was not crawled';
-  if (target.status !== 200) return `answers ${target.status}${target.redirects.length ? ` (after redirects to ${target.redirects.join(' → ')})` : ''}`;
+  if (target.status !== 200)
+    return `answers ${target.status}${target.redirects.length ? ` (after redirects to ${target.redirects.join(' → ')})` : ''}`;
   // A redirect that names a fragment wins over the link's own, as in a browser.
   const finalFragment = new URL(target.finalUrl).hash || new URL(url).hash;
   const fragment = decodeURIComponent(finalFragment.slice(1));
@@ -49,19 +50,24 @@ test('the link checker catches a missing page and a missing fragment', () => {
   expect(problemWith(siteUrl(NOT_FOUND_PATH))).toBe('answers 404');
 });
 
-test.each(htmlPages.map((entry) => [sitePath(entry.url), entry] as const))('every internal link on %s resolves', (_name, entry: CrawledUrl) => {
-  const problems = entry.links
-    .filter((link) => new URL(link.url).origin === new URL(crawl.baseUrl).origin)
-    .map((link) => {
-      const problem = problemWith(link.url, entry);
-      return problem && `"${link.href}" (${link.text || 'no text'}) ${problem}`;
-    })
-    .filter(Boolean);
-  expect(problems).toEqual([]);
-});
+test.each(htmlPages.map((entry) => [sitePath(entry.url), entry] as const))(
+  'every internal link on %s resolves',
+  (_name, entry: CrawledUrl) => {
+    const problems = entry.links
+      .filter((link) => new URL(link.url).origin === new URL(crawl.baseUrl).origin)
+      .map((link) => {
+        const problem = problemWith(link.url, entry);
+        return problem && `"${link.href}" (${link.text || 'no text'}) ${problem}`;
+      })
+      .filter(Boolean);
+    expect(problems).toEqual([]);
+  },
+);
 
 test('every stylesheet, script, icon and manifest a page loads answers 200', async () => {
-  const resources = [...new Set(entries.flatMap((entry) => entry.resources))].filter((url) => new URL(url).origin === new URL(crawl.baseUrl).origin);
+  const resources = [...new Set(entries.flatMap((entry) => entry.resources))].filter(
+    (url) => new URL(url).origin === new URL(crawl.baseUrl).origin,
+  );
   expect(resources.length).toBeGreaterThan(0);
   const failures: string[] = [];
   for (const url of resources) {
@@ -78,7 +84,9 @@ sitemapTest('every URL in /sitemap.xml is on this site and answers 200', () => {
   const problems = crawl.sitemap.urls.map((url) => {
     if (!url.startsWith(`${crawl.baseUrl}/`)) return `${url} is not under ${crawl.baseUrl}`;
     const entry = crawl.urls[withoutFragment(url)];
-    return entry?.status === 200 && entry.redirects.length === 0 ? undefined : `${url} answers ${entry?.status}${entry?.redirects.length ? ' (a redirect)' : ''}`;
+    return entry?.status === 200 && entry.redirects.length === 0
+      ? undefined
+      : `${url} answers ${entry?.status}${entry?.redirects.length ? ' (a redirect)' : ''}`;
   });
   expect(problems.filter(Boolean)).toEqual([]);
 });

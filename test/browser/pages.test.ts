@@ -31,7 +31,10 @@ const REFLOW_WIDTH = 320;
 const rulesRun = new Set<string>();
 afterAll(() => {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'axe-rules.json'), `${JSON.stringify({ count: rulesRun.size, rules: [...rulesRun].sort() }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, 'axe-rules.json'),
+    `${JSON.stringify({ count: rulesRun.size, rules: [...rulesRun].sort() }, null, 2)}\n`,
+  );
 });
 
 test('the crawl found pages to check', () => {
@@ -98,7 +101,9 @@ describe('the checks themselves', () => {
 
   test('axe reports a missing alt text and a missing label', async () => {
     const page = await guarded.context.newPage();
-    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></html>');
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>t</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></html>',
+    );
     const axe = await runAxe(page);
     expect(axe.violations.map((line) => line.split(' ')[0])).toEqual(expect.arrayContaining(['image-alt', 'label']));
     expect(axe.rulesRun.length).toBeGreaterThan(50);
@@ -113,7 +118,10 @@ describe('the checks themselves', () => {
   });
 
   test('html-validate reports markup errors we write', async () => {
-    const problems = await validateHtml('<!doctype html><html lang="en"><head><title>t</title></head><body><main role="main"><p id="a"></p><p id="a"></p></main></body></html>', 'x.html');
+    const problems = await validateHtml(
+      '<!doctype html><html lang="en"><head><title>t</title></head><body><main role="main"><p id="a"></p><p id="a"></p></main></body></html>',
+      'x.html',
+    );
     expect(problems.join('\n')).toMatch(/no-dup-id/);
     expect(problems.join('\n')).toMatch(/no-redundant-role Redundant role "main"/);
   });
@@ -121,7 +129,8 @@ describe('the checks themselves', () => {
   test('html-validate waives redundant roles only on nhsuk-frontend responsive tables', async () => {
     const table = (classes: string): string =>
       `<table class="${classes}" role="table"><tbody class="nhsuk-table__body"><tr class="nhsuk-table__row" role="row"><td role="cell">x</td></tr></tbody></table>`;
-    const page = (body: string): string => `<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>${body}</main></body></html>`;
+    const page = (body: string): string =>
+      `<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>${body}</main></body></html>`;
     expect(await validateHtml(page(table('nhsuk-table nhsuk-table--responsive')), 'x.html')).toEqual([]);
     expect(await validateHtml(page(table('app-table')), 'x.html')).toHaveLength(3);
   });

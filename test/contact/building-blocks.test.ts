@@ -26,13 +26,21 @@ describe('form tokens', () => {
 
   it('sets a strict, HttpOnly cookie, with __Host- and Secure on https', () => {
     expect(tokens.setCookie('v')).toBe('contact-form=v; Path=/; HttpOnly; SameSite=Strict');
-    expect(createFormTokens({ secret: 's', https: true }).setCookie('v')).toBe('__Host-contact-form=v; Path=/; HttpOnly; SameSite=Strict; Secure');
+    expect(createFormTokens({ secret: 's', https: true }).setCookie('v')).toBe(
+      '__Host-contact-form=v; Path=/; HttpOnly; SameSite=Strict; Secure',
+    );
   });
 });
 
 describe('parseCookies', () => {
   it.each([
-    ['a=1; b=2', [['a', '1'], ['b', '2']]],
+    [
+      'a=1; b=2',
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    ],
     ['a=1; a=2', [['a', '1']]],
     ['a="quoted"', [['a', 'quoted']]],
     ['junk; =x; b=', [['b', '']]],

@@ -59,6 +59,8 @@ describe('contact settings', () => {
   });
 
   it('allows plain http only for a ticket system on loopback', () => {
-    expect(loadConfig({ ZENDESK_URL: 'http://127.0.0.1:8080', ZENDESK_EMAIL: 'a', ZENDESK_API_TOKEN: 'b' }).contact.zendesk?.url).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ ZENDESK_URL: 'http://127.0.0.1:8080', ZENDESK_EMAIL: 'a', ZENDESK_API_TOKEN: 'b' }).contact.zendesk?.url).toBe(
+      'http://127.0.0.1:8080',
+    );
   });
 });

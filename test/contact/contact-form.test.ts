@@ -72,7 +72,9 @@ describe('GET /contact', () => {
   });
 
   it.each([['abc'], ['CID12'], ['<script>alert(1)</script>'], ['CID3006x']])('ignores a malformed code: %s', async (code) => {
-    const res = await request(app()).get(`/contact?error=${encodeURIComponent(code)}`).expect(200);
+    const res = await request(app())
+      .get(`/contact?error=${encodeURIComponent(code)}`)
+      .expect(200);
     expect(res.text).not.toContain('Reference:');
     expect(res.text).not.toContain('name="code"');
     expect(res.text).not.toContain('<script>alert');
@@ -104,7 +106,13 @@ describe('POST /contact with problems', () => {
     ['fullName', 'empty', 'Enter your full name', '#full-name', ''],
     ['fullName', '201 characters', 'Full name must be 200 characters or fewer', '#full-name', long(201)],
     ['email', 'empty', 'Enter your email address', '#email', ''],
-    ['email', 'without a top-level domain', 'Enter an email address in the correct format, like name@example.com', '#email', 'sam.patient@example'],
+    [
+      'email',
+      'without a top-level domain',
+      'Enter an email address in the correct format, like name@example.com',
+      '#email',
+      'sam.patient@example',
+    ],
     ['email', 'with a space', 'Enter an email address in the correct format, like name@example.com', '#email', 'sam patient@example.com'],
     ['service', 'not chosen', 'Select the website or app you were using', '#service', ''],
     ['service', 'unknown', 'Select the website or app you were using', '#service', 'not-a-service'],
@@ -117,7 +125,11 @@ describe('POST /contact with problems', () => {
     const res = await postForm(app(), session, validFields({ [field]: value })).expect(400);
     expect(res.text).toContain('<title>Error: Contact NHS login support - NHS login help centre</title>');
     expect(summaryLinks(res.text)).toEqual([{ href, text: message }]);
-    expect(res.text).toMatch(new RegExp(`nhsuk-error-message[^>]*>\\s*<span class="nhsuk-u-visually-hidden">Error: </span>${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(res.text).toMatch(
+      new RegExp(
+        `nhsuk-error-message[^>]*>\\s*<span class="nhsuk-u-visually-hidden">Error: </span>${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
     expect(res.text).toContain(`id="${href.slice(1)}"`);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(await t.outbox.list()).toEqual([]);
@@ -131,7 +143,14 @@ describe('POST /contact with problems', () => {
   });
 
   it('lists every problem at once, in the order of the form, and keeps every value', async () => {
-    const fields = { fullName: '', email: 'not an email', service: 'other', otherService: '', problem: '', description: 'Keep <b>this</b> & that' };
+    const fields = {
+      fullName: '',
+      email: 'not an email',
+      service: 'other',
+      otherService: '',
+      problem: '',
+      description: 'Keep <b>this</b> & that',
+    };
     const res = await postForm(app(), session, { ...fields, code: 'CID3006' }).expect(400);
     expect(summaryLinks(res.text).map((link) => link.href)).toEqual(['#full-name', '#email', '#other-service', '#problem']);
     expect(res.text).toContain('value="not an email"');
@@ -142,7 +161,11 @@ describe('POST /contact with problems', () => {
   });
 
   it('keeps the chosen service from the list and the chosen problem', async () => {
-    const res = await postForm(app(), session, validFields({ fullName: '', service: 'other', otherService: 'airmid', problem: 'proving-identity' })).expect(400);
+    const res = await postForm(
+      app(),
+      session,
+      validFields({ fullName: '', service: 'other', otherService: 'airmid', problem: 'proving-identity' }),
+    ).expect(400);
     expect(res.text).toMatch(/<option value="airmid" selected>Airmid<\/option>/);
     expect(res.text).toMatch(/value="proving-identity" checked/);
   });
@@ -182,7 +205,9 @@ describe('POST /contact accepted', () => {
     });
     expect(t.notified()).toBe(1);
 
-    const sent = await request(app()).get(res.headers.location as string).expect(200);
+    const sent = await request(app())
+      .get(res.headers.location as string)
+      .expect(200);
     expect(sent.text).toMatch(/nhsuk-panel[\s\S]*Message sent[\s\S]*<strong>HC-[0-9A-Z]{4}-[0-9A-Z]{2}<\/strong>/);
     expect(sent.text).toContain(`<strong>${reference}</strong>`);
     expect(sent.headers['cache-control']).toBe('no-store');
@@ -213,7 +238,11 @@ describe('POST /contact accepted', () => {
 describe('abuse and safety', () => {
   it('refuses a post without the cookie with a 403 page, and stores nothing', async () => {
     const session = await openForm(app());
-    const res = await request(app()).post('/contact').type('form').send({ _csrf: session.token, ...validFields() }).expect(403);
+    const res = await request(app())
+      .post('/contact')
+      .type('form')
+      .send({ _csrf: session.token, ...validFields() })
+      .expect(403);
     expect(res.text).toContain('Sorry, your message could not be sent');
     expect(res.text).toContain('href="/contact"');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -243,7 +272,9 @@ describe('abuse and safety', () => {
     const session = await openForm(app());
     const res = await postForm(app(), session, { ...validFields(), website: 'https://spam.example' }).expect(303);
     expect(res.headers.location).toMatch(/^\/contact\/sent\?ref=HC-/);
-    await request(app()).get(res.headers.location as string).expect(200);
+    await request(app())
+      .get(res.headers.location as string)
+      .expect(200);
     expect(await t.outbox.list()).toEqual([]);
     expect(t.notified()).toBe(0);
   });

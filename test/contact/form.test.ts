@@ -1,4 +1,11 @@
-import { DESCRIPTION_MAX, isHoneypotFilled, isValidEmail, normaliseNewlines, readFormValues, validateContact } from '../../src/contact/form';
+import {
+  DESCRIPTION_MAX,
+  isHoneypotFilled,
+  isValidEmail,
+  normaliseNewlines,
+  readFormValues,
+  validateContact,
+} from '../../src/contact/form';
 import { contactFormView, otherServiceItems } from '../../src/contact/form-view';
 import type { Service } from '../../src/contact/services';
 
@@ -8,16 +15,21 @@ const services: Service[] = [
   { id: 'zeta', name: 'Zeta app', common: false },
 ];
 
-const valid = { fullName: 'Sam Patient', email: 'sam@example.com', service: 'nhs-app', otherService: '', problem: 'logging-in', description: 'Help', code: '' };
+const valid = {
+  fullName: 'Sam Patient',
+  email: 'sam@example.com',
+  service: 'nhs-app',
+  otherService: '',
+  problem: 'logging-in',
+  description: 'Help',
+  code: '',
+};
 
 describe('isValidEmail', () => {
-  it.each([
-    ['sam@example.com'],
-    ['sam.patient+nhs@example.co.uk'],
-    ["o'neill@example.org"],
-    ['SAM@EXAMPLE.COM'],
-    ['a@b-c.xn--p1ai'],
-  ])('accepts %s', (email) => expect(isValidEmail(email)).toBe(true));
+  it.each([['sam@example.com'], ['sam.patient+nhs@example.co.uk'], ["o'neill@example.org"], ['SAM@EXAMPLE.COM'], ['a@b-c.xn--p1ai']])(
+    'accepts %s',
+    (email) => expect(isValidEmail(email)).toBe(true),
+  );
 
   it.each([
     [''],
@@ -45,13 +57,29 @@ describe('isValidEmail', () => {
 
 describe('readFormValues', () => {
   it('trims, collapses spaces in names, drops control characters and counts CRLF as one character', () => {
-    const values = readFormValues({ fullName: '  Sam \t  Patient ', email: ' sam@example.com ', description: ' a\r\nb\u0000\u0007 ', code: ' 3006 ' });
-    expect(values).toEqual({ fullName: 'Sam Patient', email: 'sam@example.com', service: '', otherService: '', problem: '', description: 'a\nb', code: '3006' });
+    const values = readFormValues({
+      fullName: '  Sam \t  Patient ',
+      email: ' sam@example.com ',
+      description: ' a\r\nb\u0000\u0007 ',
+      code: ' 3006 ',
+    });
+    expect(values).toEqual({
+      fullName: 'Sam Patient',
+      email: 'sam@example.com',
+      service: '',
+      otherService: '',
+      problem: '',
+      description: 'a\nb',
+      code: '3006',
+    });
   });
 
-  it.each([[undefined], [null], ['text'], [{ fullName: ['a', 'b'] }], [{ fullName: { x: 1 } }]])('turns anything but text into empty: %j', (body) => {
-    expect(readFormValues(body).fullName).toBe('');
-  });
+  it.each([[undefined], [null], ['text'], [{ fullName: ['a', 'b'] }], [{ fullName: { x: 1 } }]])(
+    'turns anything but text into empty: %j',
+    (body) => {
+      expect(readFormValues(body).fullName).toBe('');
+    },
+  );
 
   it('normalises every kind of line ending', () => {
     expect(normaliseNewlines('a\r\nb\rc\nd')).toBe('a\nb\nc\nd');
@@ -83,13 +111,19 @@ describe('validateContact', () => {
   });
 
   it('takes any service from the "Other" list, and ignores the list when a radio is chosen', () => {
-    expect(validateContact({ ...valid, service: 'other', otherService: 'airmid' }, services).details?.service).toEqual({ id: 'airmid', name: 'Airmid' });
+    expect(validateContact({ ...valid, service: 'other', otherService: 'airmid' }, services).details?.service).toEqual({
+      id: 'airmid',
+      name: 'Airmid',
+    });
     expect(validateContact({ ...valid, service: 'other', otherService: 'nhs-app' }, services).details?.service.id).toBe('nhs-app');
     expect(validateContact({ ...valid, service: 'nhs-app', otherService: 'airmid' }, services).details?.service.id).toBe('nhs-app');
   });
 
   it('returns every error in the order of the form', () => {
-    const { details, errors } = validateContact({ ...valid, fullName: '', email: 'x', service: '', problem: '', description: '' }, services);
+    const { details, errors } = validateContact(
+      { ...valid, fullName: '', email: 'x', service: '', problem: '', description: '' },
+      services,
+    );
     expect(details).toBeUndefined();
     expect(errors.map((e) => e.field)).toEqual(['fullName', 'email', 'service', 'problem', 'description']);
     expect(errors.map((e) => e.href)).toEqual(['#full-name', '#email', '#service', '#problem', '#description']);

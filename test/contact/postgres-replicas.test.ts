@@ -76,7 +76,12 @@ describePostgres('two replicas on one PostgreSQL outbox', () => {
     // Both senders start together and compete for the same rows.
     for (const replica of replicas) replica.sender.start();
     await waitFor(`${MESSAGES} tickets`, () => tickets.tickets.size === MESSAGES, 90_000, 50);
-    await waitFor('every message marked sent', async () => (await replicas[1]!.outbox.list()).every((m) => m.status === 'sent'), 30_000, 50);
+    await waitFor(
+      'every message marked sent',
+      async () => (await replicas[1]!.outbox.list()).every((m) => m.status === 'sent'),
+      30_000,
+      50,
+    );
     // Let both keep polling for a while: nothing more may be sent.
     await new Promise((resolve) => setTimeout(resolve, 500));
 

@@ -62,7 +62,11 @@ async function openForm(baseUrl: string): Promise<{ cookie: string; token: strin
 }
 
 /** Posts a valid message and calls `onAnswer` the moment the status line arrives, before anything else. */
-function post(baseUrl: string, form: { cookie: string; token: string }, onAnswer: (status: number) => void): Promise<{ status: number; location?: string }> {
+function post(
+  baseUrl: string,
+  form: { cookie: string; token: string },
+  onAnswer: (status: number) => void,
+): Promise<{ status: number; location?: string }> {
   const body = new URLSearchParams({ _csrf: form.token, ...validFields() }).toString();
   return new Promise((resolve, reject) => {
     const req = http.request(`${baseUrl}/contact`, {
@@ -102,7 +106,11 @@ it('keeps a message when the server is killed right after answering 303, and sen
   const reference = referenceIn(answer.location);
 
   const second = await start(withTickets());
-  const [externalId] = await waitFor('the ticket to be created', () => (tickets.tickets.size === 1 ? [...tickets.tickets.keys()] : undefined), 30_000);
+  const [externalId] = await waitFor(
+    'the ticket to be created',
+    () => (tickets.tickets.size === 1 ? [...tickets.tickets.keys()] : undefined),
+    30_000,
+  );
   expect(tickets.creations[0]!.body?.request?.subject).toContain(reference);
   await waitFor('the message to be marked sent', async () => (await statusOf(reference, env())) === 'sent', 30_000);
   // Give the sender many more polls in which it could (wrongly) send again.
@@ -171,7 +179,10 @@ describe('npm run messages', () => {
     expect(tickets.tickets.has(id)).toBe(true);
 
     const exported = await runMessages(['export'], env());
-    const rows = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; status: string; payload: MessagePayload });
+    const rows = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; status: string; payload: MessagePayload });
     expect(rows).toMatchObject([{ id, status: 'sent', payload }]);
   });
 

@@ -64,7 +64,14 @@ afterEach(async () => {
 
 /** A sender on a clock the test moves, so backoff is checked exactly without waiting for it. */
 function manualSender(system: TicketSystem | undefined, options: Partial<SenderOptions> = {}): Sender {
-  return createSender({ outbox, tickets: system, logger: log.logger, options: { ...OPTIONS, ...options }, now: () => clock, random: () => 0.5 });
+  return createSender({
+    outbox,
+    tickets: system,
+    logger: log.logger,
+    options: { ...OPTIONS, ...options },
+    now: () => clock,
+    random: () => 0.5,
+  });
 }
 
 async function statusOf(id: string): Promise<string | undefined> {
@@ -77,7 +84,11 @@ it('creates a ticket with the message id as external_id and marks the message se
 
   const [created] = tickets.creations;
   expect(created!.authorization).toBe(`Basic ${Buffer.from('support@example.com/token:secret-token').toString('base64')}`);
-  expect(created!.body?.request).toMatchObject({ external_id: id, requester: { email: 'sam.patient@example.com' }, subject: `Logging in – NHS App (${reference})` });
+  expect(created!.body?.request).toMatchObject({
+    external_id: id,
+    requester: { email: 'sam.patient@example.com' },
+    subject: `Logging in – NHS App (${reference})`,
+  });
   expect(created!.body?.request?.comment?.body).toContain('Reference code: CID3006 – Expired link');
   expect(await outbox.find(id)).toMatchObject({ status: 'sent', attempts: 1, ticketId: '1000', sentAt: clock });
 });
@@ -90,7 +101,12 @@ it('retries with growing delays when the ticket system refuses connections and t
 
   // Refused: the first retry is due after half to all of the base delay (random 0.5 → 750 ms).
   await sender.runOnce();
-  expect(await outbox.find(id)).toMatchObject({ status: 'queued', attempts: 1, lastError: 'connection refused', nextAttemptAt: clock + 750 });
+  expect(await outbox.find(id)).toMatchObject({
+    status: 'queued',
+    attempts: 1,
+    lastError: 'connection refused',
+    nextAttemptAt: clock + 750,
+  });
   clock += 749;
   expect(await sender.runOnce()).toBe(0);
 
@@ -194,11 +210,17 @@ it('logs message ids, never names, emails or what the patient wrote', async () =
   const text = log.lines.join('');
   expect(text).toContain(first.id);
   expect(log.lines.length).toBeGreaterThanOrEqual(3);
-  for (const secret of ['Sam Patient', 'sam.patient@example.com', 'private description', 'secret-token', 'Expired link']) expect(text).not.toContain(secret);
+  for (const secret of ['Sam Patient', 'sam.patient@example.com', 'private description', 'secret-token', 'Expired link'])
+    expect(text).not.toContain(secret);
 });
 
 it('runs on its own once started: a notified message is sent without waiting for the poll', async () => {
-  const sender = createSender({ outbox, tickets: createZendesk(zendeskAt(tickets.url)), logger: log.logger, options: { ...OPTIONS, pollMs: 60_000 } });
+  const sender = createSender({
+    outbox,
+    tickets: createZendesk(zendeskAt(tickets.url)),
+    logger: log.logger,
+    options: { ...OPTIONS, pollMs: 60_000 },
+  });
   sender.start();
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -14,7 +14,10 @@ function problemsOf(text: string): string[] {
 
 describe('parseServices', () => {
   it('reads ids, names and which are common', () => {
-    const { services, problems } = parseServices('- id: nhs-app\n  name: NHS App\n  common: true\n- id: airmid\n  name: " Airmid "\n', FILE);
+    const { services, problems } = parseServices(
+      '- id: nhs-app\n  name: NHS App\n  common: true\n- id: airmid\n  name: " Airmid "\n',
+      FILE,
+    );
     expect(problems).toEqual([]);
     expect(services).toEqual([
       { id: 'nhs-app', name: 'NHS App', common: true },
@@ -55,7 +58,9 @@ describe('parseServices', () => {
   });
 
   it('needs at least one common service to offer as a radio', () => {
-    expect(problemsOf('- id: a\n  name: A\n')).toEqual([`${FILE}:1: mark at least one service "common: true" so the form can offer it as a choice`]);
+    expect(problemsOf('- id: a\n  name: A\n')).toEqual([
+      `${FILE}:1: mark at least one service "common: true" so the form can offer it as a choice`,
+    ]);
   });
 });
 
@@ -68,7 +73,9 @@ describe('loading at start-up', () => {
 
   it('refuses to start the server without a list', () => {
     expect(loadServices(fixtureContent)).toBeUndefined();
-    expect(() => requireServices(fixtureContent, undefined)).toThrow(/_data\/services\.yml: the list of websites and apps for the contact form is missing/);
+    expect(() => requireServices(fixtureContent, undefined)).toThrow(
+      /_data\/services\.yml: the list of websites and apps for the contact form is missing/,
+    );
   });
 
   it('reports a broken list together with broken content, naming both files', () => {

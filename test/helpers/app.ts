@@ -15,7 +15,10 @@ export function testConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
 }
 
 /** An app over a content folder (the small fixture by default), with its startup for assertions. */
-export function appFor(contentDir = fixtureContent, overrides: Partial<Config> = {}): { app: express.Express; startup: Startup; config: Config } {
+export function appFor(
+  contentDir = fixtureContent,
+  overrides: Partial<Config> = {},
+): { app: express.Express; startup: Startup; config: Config } {
   const config = testConfig({ contentDir, ...overrides });
   const startup = startUp(config);
   const app = createApp({

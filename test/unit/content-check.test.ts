@@ -19,14 +19,18 @@ describe('content checks on a broken fixture', () => {
   it('reports every problem at once', () => expect(problems).toHaveLength(11));
   it('reports a long subtitle', () => expectProblem(/check\/bad\.md:4: "subtitle" is 1[6-9]\d characters; keep it to 160 or fewer/));
   it('reports an article without a ## heading', () => expectProblem(/check\/bad\.md:1: has no ## heading/));
-  it('reports a link to a missing page', () => expectProblem(/check\/bad\.md:13: link "\/no-such-page" goes to \/no-such-page, which is not a page/));
-  it('reports a link to a missing heading', () => expectProblem(/check\/bad\.md:13: link "\/good#no-such-heading" goes to #no-such-heading/));
+  it('reports a link to a missing page', () =>
+    expectProblem(/check\/bad\.md:13: link "\/no-such-page" goes to \/no-such-page, which is not a page/));
+  it('reports a link to a missing heading', () =>
+    expectProblem(/check\/bad\.md:13: link "\/good#no-such-heading" goes to #no-such-heading/));
   it('reports malformed links instead of failing', () => {
     expectProblem(/check\/bad\.md:17: link "\/cid\/%E0" names a reference code no section explains/);
     expectProblem(/check\/bad\.md:17: link "\/good#%E0" has a malformed #fragment/);
   });
-  it('reports a link to an unknown code', () => expectProblem(/check\/bad\.md:14: link "\/cid\/CID9999" names a reference code no section explains/));
-  it('reports a contact link with an unknown code', () => expectProblem(/check\/bad\.md:14: contact link "\/contact\?error=CID4444" names CID4444/));
+  it('reports a link to an unknown code', () =>
+    expectProblem(/check\/bad\.md:14: link "\/cid\/CID9999" names a reference code no section explains/));
+  it('reports a contact link with an unknown code', () =>
+    expectProblem(/check\/bad\.md:14: contact link "\/contact\?error=CID4444" names CID4444/));
   it('reports a code named outside the section that owns it', () =>
     expectProblem(/check\/bad\.md:15: CID1002 is explained in .*check\/good\.md:9 \("Expired link – Reference CID1002"\)/));
   it('reports positions used twice in a hub', () => expectProblem(/check\/(bad|good)\.md:6: position 2 in hub "home" is also used by/));

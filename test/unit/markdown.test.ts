@@ -47,7 +47,9 @@ describe('createMarkdown', () => {
   });
 
   it('renders *** as an NHS.UK section break', () => {
-    expect(render('a\n\n***\n\nb\n').html).toContain('<hr class="nhsuk-section-break nhsuk-section-break--l nhsuk-section-break--visible">');
+    expect(render('a\n\n***\n\nb\n').html).toContain(
+      '<hr class="nhsuk-section-break nhsuk-section-break--l nhsuk-section-break--visible">',
+    );
   });
 
   it('renders ::: blocks through the component renderer, with markdown inside', () => {

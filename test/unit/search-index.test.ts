@@ -41,7 +41,15 @@ describe('search index', () => {
 
   it('pages results 10 at a time and clamps the page number', () => {
     const many = buildSearchIndex(
-      Array.from({ length: 23 }, (_, i) => ({ id: `/a#s${i}`, url: '/a', headingId: `s${i}`, heading: `Topic ${i}`, title: 'A', hub: 'H', body: 'shared words' })),
+      Array.from({ length: 23 }, (_, i) => ({
+        id: `/a#s${i}`,
+        url: '/a',
+        headingId: `s${i}`,
+        heading: `Topic ${i}`,
+        title: 'A',
+        hub: 'H',
+        body: 'shared words',
+      })),
     );
     expect(many.search('shared', 1)).toMatchObject({ total: 23, page: 1, pageCount: 3 });
     expect(many.search('shared', 1).hits).toHaveLength(10);

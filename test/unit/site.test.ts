@@ -11,7 +11,12 @@ const site = loadSite(fixtureContent, config.viewsDir, createViews(config.viewsD
 describe('buildSite', () => {
   it('orders a hub by position, then title, whatever the folder', () => {
     expect(site.home.children.map((p) => p.url)).toEqual(['/other', '/guides']);
-    expect(site.hubs.get('guides')!.children.map((p) => p.title)).toEqual(['Phone problems', 'Alpha article', 'Beta article', 'Nested hub']);
+    expect(site.hubs.get('guides')!.children.map((p) => p.title)).toEqual([
+      'Phone problems',
+      'Alpha article',
+      'Beta article',
+      'Nested hub',
+    ]);
   });
 
   it('sorts totally and stably', () => {

@@ -20,8 +20,14 @@ export function notFound(): RequestHandler {
 }
 
 const MESSAGES: Record<number, { heading: string; paragraphs: string[] }> = {
-  400: { heading: 'Sorry, we could not understand that request', paragraphs: ['Check the web address or the words you typed, then try again.'] },
-  403: { heading: 'Sorry, your form could not be sent', paragraphs: ['This can happen if the page was open for a long time. Go back, reload the page and try again.'] },
+  400: {
+    heading: 'Sorry, we could not understand that request',
+    paragraphs: ['Check the web address or the words you typed, then try again.'],
+  },
+  403: {
+    heading: 'Sorry, your form could not be sent',
+    paragraphs: ['This can happen if the page was open for a long time. Go back, reload the page and try again.'],
+  },
   404: { heading: 'Page not found', paragraphs: ['If you typed the web address, check it is correct.'] },
   405: { heading: 'Sorry, you cannot do that here', paragraphs: ['This address only shows a page. Go back and try again.'] },
   413: { heading: 'Sorry, that was too much to send', paragraphs: ['Make your message shorter and try again.'] },

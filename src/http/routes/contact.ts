@@ -81,7 +81,10 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies |
 
   router.get('/contact', (req, res) => {
     if (!deps) {
-      res.render('pages/contact.njk', { pageTitle: TITLE, form: contactFormView({ values: EMPTY_VALUES, errors: [], services, csrfToken: '' }) });
+      res.render('pages/contact.njk', {
+        pageTitle: TITLE,
+        form: contactFormView({ values: EMPTY_VALUES, errors: [], services, csrfToken: '' }),
+      });
       return;
     }
     const code = referenceFor(current().site, req.query.error)?.code ?? '';
@@ -104,7 +107,11 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies |
     const wait = deps.limiter.retryAfter(client);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      res.status(429).render('pages/contact-too-many.njk', { pageTitle: 'You have sent us several messages', minutes: Math.ceil(wait / 60), robotsNoindex: true });
+      res.status(429).render('pages/contact-too-many.njk', {
+        pageTitle: 'You have sent us several messages',
+        minutes: Math.ceil(wait / 60),
+        robotsNoindex: true,
+      });
       return undefined;
     }
     if (isHoneypotFilled(body)) {

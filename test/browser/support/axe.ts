@@ -17,10 +17,14 @@ export interface AxeOutcome {
 
 export async function runAxe(page: Page): Promise<AxeOutcome> {
   // resultTypes trims the detail axe returns for passing rules; every rule still runs and is listed.
-  const results = await new AxeBuilder({ page, axeSource }).options({ resultTypes: ['violations'] }).withTags(WCAG_TAGS).analyze();
+  const results = await new AxeBuilder({ page, axeSource })
+    .options({ resultTypes: ['violations'] })
+    .withTags(WCAG_TAGS)
+    .analyze();
   const rulesRun = [...results.passes, ...results.violations, ...results.incomplete, ...results.inapplicable].map((rule) => rule.id);
   const violations = results.violations.map(
-    (rule) => `${rule.id} (${rule.impact ?? 'no impact given'}): ${rule.help}. Where: ${rule.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    (rule) =>
+      `${rule.id} (${rule.impact ?? 'no impact given'}): ${rule.help}. Where: ${rule.nodes.map((node) => node.target.join(' ')).join(', ')}`,
   );
   return { violations, rulesRun: [...new Set(rulesRun)].sort() };
 }

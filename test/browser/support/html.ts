@@ -71,5 +71,8 @@ export async function validateHtml(html: string, name: string): Promise<string[]
   return report.results
     .flatMap((result) => result.messages)
     .filter((message) => message.severity === 2 && !isUpstreamMarkup(html, message))
-    .map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.message}${message.selector ? ` (${message.selector})` : ''}`);
+    .map(
+      (message) =>
+        `${message.line}:${message.column} ${message.ruleId} ${message.message}${message.selector ? ` (${message.selector})` : ''}`,
+    );
 }

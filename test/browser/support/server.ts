@@ -92,7 +92,10 @@ async function startOnce(env: Record<string, string>): Promise<RunningServer> {
     clearTimeout(timer);
   };
   void exited.then((code) => {
-    if (!stopping) process.stderr.write(`The site server (pid ${child.pid}) stopped unexpectedly: exit ${code}, signal ${child.signalCode}\n${output.join('\n')}\n`);
+    if (!stopping)
+      process.stderr.write(
+        `The site server (pid ${child.pid}) stopped unexpectedly: exit ${code}, signal ${child.signalCode}\n${output.join('\n')}\n`,
+      );
   });
   process.once('exit', () => child.kill('SIGKILL'));
   return { baseUrl, pid: child.pid!, stop };

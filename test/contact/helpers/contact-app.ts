@@ -51,7 +51,9 @@ function runtimeFor(config: Config): Startup {
 }
 
 /** The app over the fixture content with a contact form on the given outbox (SQLite in a temp folder by default). */
-export function contactApp(options: { outbox?: Outbox; dataDir?: string; rateLimit?: number; notify?: () => void; config?: Partial<Config> } = {}): ContactTestApp {
+export function contactApp(
+  options: { outbox?: Outbox; dataDir?: string; rateLimit?: number; notify?: () => void; config?: Partial<Config> } = {},
+): ContactTestApp {
   const config = testConfig({ contentDir: fixtureContent, ...options.config });
   const startup = runtimeFor(config);
   const outbox = options.outbox ?? openSqliteOutbox(options.dataDir ?? tempDir());
@@ -66,7 +68,14 @@ export function contactApp(options: { outbox?: Outbox; dataDir?: string; rateLim
       options.notify?.();
     },
   };
-  const app = createApp({ config, views: startup.views, assets: startup.assets, logger: pino({ level: 'silent' }), current: () => startup.rendered, contact: deps });
+  const app = createApp({
+    config,
+    views: startup.views,
+    assets: startup.assets,
+    logger: pino({ level: 'silent' }),
+    current: () => startup.rendered,
+    contact: deps,
+  });
   return { app, outbox, deps, config, notified: () => notified };
 }
 
@@ -78,7 +87,10 @@ export interface FormSession {
 
 /** Opens the form as a browser would: keeps the cookie and reads the token from the page. */
 export async function openForm(app: express.Express, url = '/contact', cookie?: string): Promise<FormSession> {
-  const res = await request(app).get(url).set(cookie ? { Cookie: cookie } : {}).expect(200);
+  const res = await request(app)
+    .get(url)
+    .set(cookie ? { Cookie: cookie } : {})
+    .expect(200);
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1];
   if (!token) throw new Error('the form has no token');
@@ -100,5 +112,9 @@ export function validFields(overrides: Record<string, string> = {}): Record<stri
 
 /** Posts the form with the session's cookie and token. */
 export function postForm(app: express.Express, session: FormSession, fields: Record<string, string>): request.Test {
-  return request(app).post('/contact').set('Cookie', session.cookie).type('form').send({ _csrf: session.token, ...fields });
+  return request(app)
+    .post('/contact')
+    .set('Cookie', session.cookie)
+    .type('form')
+    .send({ _csrf: session.token, ...fields });
 }

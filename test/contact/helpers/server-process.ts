@@ -9,7 +9,8 @@ export { buildServer, PROJECT_ROOT };
 /** The environment a child gets: ours without any ticket system or database settings, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
-  for (const name of ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'DATABASE_URL', 'DATA_DIR', 'PORT', 'NODE_ENV']) delete base[name];
+  for (const name of ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'DATABASE_URL', 'DATA_DIR', 'PORT', 'NODE_ENV'])
+    delete base[name];
   return { ...base, ...env };
 }
 
@@ -32,13 +33,13 @@ export async function startBuiltServer(env: Record<string, string>): Promise<Ser
   });
   const lines: string[] = [];
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not log its port in 60 s:\n${lines.join('\n')}\n${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       try {
         const entry = JSON.parse(line) as { port?: unknown };
