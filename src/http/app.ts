@@ -5,6 +5,8 @@ import { ASSET_PREFIX, nhsukAssetsDir } from '../render/assets';
 import type { Config } from '../config';
 import type { ContactDependencies } from '../contact/setup';
 import type { RenderedSite } from '../render/rendered-site';
+import type { InsightRecorder } from '../insights/events';
+import { NO_INSIGHTS } from '../insights/events';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
 import { allowMethods, redirectToCanonical, rejectBadRequests } from './middleware/requests';
@@ -26,6 +28,8 @@ export interface AppDependencies {
   current: () => RenderedSite;
   /** The contact form's outbox, tokens and limits. Without them the form shows but cannot send. */
   contact?: ContactDependencies;
+  /** Counts searches that found nothing and codes looked up; nothing is counted without it. */
+  insights?: InsightRecorder;
 }
 
 function logRequests(logger: Logger): express.RequestHandler {
@@ -41,7 +45,15 @@ function logRequests(logger: Logger): express.RequestHandler {
 }
 
 /** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
-export function createApp({ config, views, assets, logger, current, contact: contactDeps }: AppDependencies): express.Express {
+export function createApp({
+  config,
+  views,
+  assets,
+  logger,
+  current,
+  contact: contactDeps,
+  insights = NO_INSIGHTS,
+}: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -65,8 +77,8 @@ export function createApp({ config, views, assets, logger, current, contact: con
 
   app.use(redirectToCanonical((path) => current().pages.has(path)));
   app.use(pages(current));
-  app.use(referenceCodes(current));
-  app.get('/search', search(current));
+  app.use(referenceCodes(current, insights));
+  app.get('/search', search(current, insights));
   app.use(contact(current, contactDeps, logger));
 
   app.use(notFound());

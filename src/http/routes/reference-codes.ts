@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Response } from 'express';
 import type { Site } from '../../content/site';
 import { ownerOf } from '../../content/site';
+import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
@@ -22,7 +23,7 @@ function redirectOrNotFound(site: Site, res: Response, typed: string): void {
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
-export function referenceCodes(current: () => RenderedSite): Router {
+export function referenceCodes(current: () => RenderedSite, _insights: InsightRecorder): Router {
   const router = Router();
   router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { normaliseCode } from '../../content/reference-codes';
+import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { searchView } from '../../render/view-models/search-view';
@@ -20,7 +21,7 @@ export function cleanQuery(raw: string): string {
 }
 
 /** `/search?q=`: a known reference code redirects to its section; anything else shows results. */
-export function search(current: () => RenderedSite): RequestHandler {
+export function search(current: () => RenderedSite, _insights: InsightRecorder): RequestHandler {
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
