@@ -141,14 +141,22 @@ const baseTimes = timeQueries(baseline.index, list);
 const miniTimes = timeQueries(minisearch.index, list);
 
 const f = (n) => n.toFixed(3);
-console.log(`Corpus: ${ARTICLES} articles, ${docs.length} sections; ${QUERIES} mixed queries (words, phrases, prefixes, misspellings, codes)`);
+console.log(
+  `Corpus: ${ARTICLES} articles, ${docs.length} sections; ${QUERIES} mixed queries (words, phrases, prefixes, misspellings, codes)`,
+);
 console.log(`Node ${process.version}${global.gc ? ', --expose-gc' : ' (run with --expose-gc for exact memory)'}`);
 console.log('');
 console.log('                      index build   heap (MB)   median query (ms)   p99 query (ms)');
-console.log(`baseline (scan)       ${f(baseline.ms).padStart(9)} ms   ${baseline.mb.toFixed(1).padStart(8)}   ${f(baseTimes.median).padStart(17)}   ${f(baseTimes.p99).padStart(14)}`);
-console.log(`minisearch index      ${f(minisearch.ms).padStart(9)} ms   ${minisearch.mb.toFixed(1).padStart(8)}   ${f(miniTimes.median).padStart(17)}   ${f(miniTimes.p99).padStart(14)}`);
+console.log(
+  `baseline (scan)       ${f(baseline.ms).padStart(9)} ms   ${baseline.mb.toFixed(1).padStart(8)}   ${f(baseTimes.median).padStart(17)}   ${f(baseTimes.p99).padStart(14)}`,
+);
+console.log(
+  `minisearch index      ${f(minisearch.ms).padStart(9)} ms   ${minisearch.mb.toFixed(1).padStart(8)}   ${f(miniTimes.median).padStart(17)}   ${f(miniTimes.p99).padStart(14)}`,
+);
 console.log('');
-console.log(`ratio minisearch/baseline: median query ${(miniTimes.median / baseTimes.median).toFixed(2)}x, p99 ${(miniTimes.p99 / baseTimes.p99).toFixed(2)}x`);
+console.log(
+  `ratio minisearch/baseline: median query ${(miniTimes.median / baseTimes.median).toFixed(2)}x, p99 ${(miniTimes.p99 / baseTimes.p99).toFixed(2)}x`,
+);
 const targets = [
   ['index build < 1500 ms', minisearch.ms < 1500],
   ['median query < 1 ms', miniTimes.median < 1],

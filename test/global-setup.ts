@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildStyles, STYLES_OUTPUT } from '../src/build/styles';
+import { buildStyles, STYLES_OUTPUT } from '../src/render/styles';
 
 /** Builds the stylesheet the app serves when it is missing or older than our CSS. */
 export default async function globalSetup(): Promise<void> {

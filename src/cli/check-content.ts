@@ -1,8 +1,8 @@
 import { loadConfig } from '../config';
 import { MAX_READING_AGE, checkContent, readabilityOf } from '../content/check';
 import { ContentError, formatProblem } from '../content/errors';
-import { loadSite } from '../load-site';
-import { createViews } from '../nunjucks';
+import { loadSite } from '../render/rendered-site';
+import { createViews } from '../render/views';
 
 /** `npm run check:content`: loads the content and prints every problem, each with file and line. */
 function main(): number {

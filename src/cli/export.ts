@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { ContentError } from '../content/errors';
-import { writeExport } from '../export';
-import { buildRuntime } from '../runtime';
+import { writeExport } from '../render/export';
+import { startUp } from '../render/startup';
 
 /** `npm run export -- <dir>`: writes the whole site as static files. */
 function main(): number {
@@ -13,7 +13,7 @@ function main(): number {
   }
   try {
     const config = loadConfig(process.env);
-    const count = writeExport(buildRuntime(config), path.resolve(outDir));
+    const count = writeExport(startUp(config), path.resolve(outDir));
     process.stdout.write(`Exported ${count} files to ${path.resolve(outDir)} for ${config.baseUrl}\n`);
     return 0;
   } catch (error) {

@@ -88,7 +88,7 @@ export function buildExcerpt(text: string, matchedTerms: string[]): ExcerptPart[
   const matches: [number, number][] = [];
   for (const word of text.matchAll(WORD)) {
     const lower = word[0].toLowerCase();
-    if (terms.some((term) => lower.startsWith(term))) matches.push([word.index!, word.index! + word[0].length]);
+    if (terms.some((term) => lower.startsWith(term))) matches.push([word.index, word.index + word[0].length]);
   }
   const first = matches[0]?.[0] ?? -1;
   const start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;

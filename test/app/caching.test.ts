@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import request from 'supertest';
 import { appFor } from '../helpers/app';
 
-const { app, runtime } = appFor();
+const { app, startup } = appFor();
 
 let server: http.Server;
 beforeAll((done) => {
@@ -96,7 +96,7 @@ describe('compression', () => {
   });
 
   it('precompresses assets too', async () => {
-    const url = runtime.assets.url('site.css');
+    const url = startup.assets.url('site.css');
     const res = await raw(url, { 'Accept-Encoding': 'br' });
     expect(res.headers['content-encoding']).toBe('br');
     expect(zlib.brotliDecompressSync(res.body).toString()).toContain('.nhsuk-header');
@@ -116,7 +116,7 @@ describe('cache headers by kind', () => {
   });
 
   it('caches versioned assets for a year', async () => {
-    const res = await request(app).get(runtime.assets.url('app.js')).expect(200);
+    const res = await request(app).get(startup.assets.url('app.js')).expect(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 });

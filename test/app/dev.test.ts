@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
-import { createApp } from '../../src/app';
-import { createLiveSite } from '../../src/dev';
-import { buildBundle } from '../../src/load-site';
-import { buildRuntime } from '../../src/runtime';
+import { createApp } from '../../src/http/app';
+import { createLiveSite } from '../../src/render/live-site';
+import { renderSite } from '../../src/render/rendered-site';
+import { startUp } from '../../src/render/startup';
 import { fixtureContent, testConfig } from '../helpers/app';
 
 function copyFixture(): string {
@@ -17,14 +17,14 @@ function copyFixture(): string {
 
 function devApp(contentDir: string) {
   const config = testConfig({ contentDir, watch: true });
-  const runtime = buildRuntime(config);
+  const startup = startUp(config);
   const live = createLiveSite({
-    build: () => buildBundle(config.contentDir, config.viewsDir, runtime.views, runtime.context),
-    views: runtime.views,
-    context: runtime.context,
+    build: () => renderSite(config.contentDir, config.viewsDir, startup.views, startup.context),
+    views: startup.views,
+    context: startup.context,
     logger: pino({ level: 'silent' }),
   });
-  const app = createApp({ config, views: runtime.views, assets: runtime.assets, logger: pino({ level: 'silent' }), current: live.current });
+  const app = createApp({ config, views: startup.views, assets: startup.assets, logger: pino({ level: 'silent' }), current: live.current });
   return { app, live };
 }
 

@@ -1,14 +1,14 @@
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { errorHandler, notFound } from '../../src/middleware/errors';
+import { errorHandler, notFound } from '../../src/http/middleware/errors';
 import { appFor } from '../helpers/app';
 
-const { runtime } = appFor();
+const { startup } = appFor();
 
 function failingApp(): express.Express {
   const app = express();
-  runtime.views.express(app);
+  startup.views.express(app);
   app.get('/boom', () => {
     throw new Error('secret internal detail at /srv/app.ts:12');
   });

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { writeExport } from '../../src/export';
+import { writeExport } from '../../src/render/export';
 import { appFor, siteContent } from '../helpers/app';
 
-const { app, runtime } = appFor(siteContent);
+const { app, startup } = appFor(siteContent);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-export-'));
 let server: http.Server;
 let base: string;
@@ -41,7 +41,7 @@ function fetchStatic(urlPath: string): Promise<{ status: number; body: Buffer }>
 }
 
 beforeAll((done) => {
-  writeExport(runtime, outDir);
+  writeExport(startup, outDir);
   server = staticServer(outDir).listen(0, '127.0.0.1', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     done();
@@ -69,13 +69,13 @@ const expressBody = async (url: string): Promise<Buffer> => {
 describe('static export', () => {
   it('serves every page, document and asset byte for byte as the server does', async () => {
     const urls = [
-      ...runtime.bundle.site.pages.map((p) => p.url),
+      ...startup.rendered.site.pages.map((p) => p.url),
       '/cid',
       '/cid.json',
       '/sitemap.xml',
       '/robots.txt',
       '/search',
-      ...runtime.assets.entries().map((a) => a.url),
+      ...startup.assets.entries().map((a) => a.url),
     ];
     expect(urls.length).toBeGreaterThan(30);
     for (const url of urls) {
@@ -92,8 +92,8 @@ describe('static export', () => {
   });
 
   it('has redirect pages for every form of every code, pointing where /cid/<code> does', async () => {
-    expect(runtime.bundle.site.codes.size).toBeGreaterThanOrEqual(40);
-    for (const code of runtime.bundle.site.codes.keys()) {
+    expect(startup.rendered.site.codes.size).toBeGreaterThanOrEqual(40);
+    for (const code of startup.rendered.site.codes.keys()) {
       const location = (await request(app).get(`/cid/${code}`).expect(302)).headers.location as string;
       for (const form of [code, code.toLowerCase(), code.slice(3)]) {
         const html = (await fetchStatic(`/cid/${form}`)).body.toString();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { appFor } from '../helpers/app';
+import { appFor, siteContent } from '../helpers/app';
 
 const { app } = appFor();
 
@@ -59,7 +59,7 @@ describe('/search', () => {
   });
 
   it('never splits a character when it cuts a long query, even with several pages of results', async () => {
-    const { app: real } = appFor(require('../helpers/app').siteContent);
+    const { app: real } = appFor(siteContent);
     const query = `password${' '.repeat(191)}😀`;
     const res = await request(real)
       .get(`/search?q=${encodeURIComponent(query)}`)
@@ -85,7 +85,7 @@ describe('/search', () => {
 
 describe('pagination', () => {
   it('links pages with the NHS pagination component', async () => {
-    const { app: real } = appFor(require('../helpers/app').siteContent);
+    const { app: real } = appFor(siteContent);
     const first = await request(real).get('/search?q=password').expect(200);
     expect(first.text).toContain('nhsuk-pagination');
     expect(first.text).toContain('href="/search?q=password&amp;page=2"');

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { appFor } from '../helpers/app';
 
-const { app, runtime } = appFor();
+const { app, startup } = appFor();
 
 describe('Content-Security-Policy', () => {
   it('allows no inline script or style, only the template script by hash', async () => {
@@ -45,7 +45,7 @@ describe('only intended files are served', () => {
   });
 
   it('serves versioned assets with long-lived immutable caching', async () => {
-    for (const { url } of runtime.assets.entries()) {
+    for (const { url } of startup.assets.entries()) {
       expect(url).toMatch(/^\/static\/[\w.-]+\.[0-9a-f]{10}\.(css|js)$/);
       const res = await request(app).get(url).expect(200);
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
@@ -53,8 +53,8 @@ describe('only intended files are served', () => {
   });
 
   it('rewrites our module imports to versioned URLs', async () => {
-    const res = await request(app).get(runtime.assets.url('app.js')).expect(200);
-    expect(res.text).toContain(`from '${runtime.assets.url('nhsuk.js')}'`);
+    const res = await request(app).get(startup.assets.url('app.js')).expect(200);
+    expect(res.text).toContain(`from '${startup.assets.url('nhsuk.js')}'`);
   });
 
   it('serves nhsuk-frontend favicons and manifest under /assets', async () => {

@@ -1,12 +1,12 @@
 import request from 'supertest';
 import { appFor } from '../helpers/app';
 
-const { app, runtime } = appFor();
+const { app, startup } = appFor();
 
 function jsonLd(html: string): { '@graph': Record<string, unknown>[] } {
   const match = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
   if (!match) throw new Error('no JSON-LD');
-  return JSON.parse(match[1]!);
+  return JSON.parse(match[1]!) as { '@graph': Record<string, unknown>[] };
 }
 
 describe('sitemap.xml', () => {
@@ -20,7 +20,7 @@ describe('sitemap.xml', () => {
       true,
     );
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
-    expect(locs).toHaveLength(runtime.bundle.site.pages.length);
+    expect(locs).toHaveLength(startup.rendered.site.pages.length);
     expect(locs[0]).toBe('https://help.example.nhs.uk/');
     expect(locs).toContain('https://help.example.nhs.uk/guides/nested/deep');
     expect(locs.some((l) => /search|cid|404/.test(l!))).toBe(false);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ContentError } from '../../src/content/errors';
 import { loadServices, parseServices, requireServices } from '../../src/contact/services';
-import { buildRuntime } from '../../src/runtime';
+import { startUp } from '../../src/render/startup';
 import { fixtureContent, siteContent, testConfig } from '../helpers/app';
 import { removeTempDir, tempDir } from './helpers/contact-app';
 
@@ -88,7 +88,7 @@ describe('loading at start-up', () => {
       fs.writeFileSync(path.join(dir, '_data', 'services.yml'), '- id: Bad Id\n  name: X\n  common: true\n');
       let error: unknown;
       try {
-        buildRuntime(testConfig({ contentDir: dir }));
+        startUp(testConfig({ contentDir: dir }));
       } catch (caught) {
         error = caught;
       }

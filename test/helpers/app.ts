@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type express from 'express';
 import pino from 'pino';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/http/app';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config';
-import type { Runtime } from '../../src/runtime';
-import { buildRuntime } from '../../src/runtime';
+import type { Startup } from '../../src/render/startup';
+import { startUp } from '../../src/render/startup';
 
 export const fixtureContent = path.join(__dirname, '..', 'fixtures', 'content');
 export const siteContent = path.join(__dirname, '..', '..', 'content');
@@ -14,19 +14,19 @@ export function testConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   return { ...loadConfig({ BASE_URL: 'https://help.example.nhs.uk', ...env }), logLevel: 'silent', ...overrides };
 }
 
-/** An app over a content folder (the small fixture by default), with its runtime for assertions. */
+/** An app over a content folder (the small fixture by default), with its startup for assertions. */
 export function appFor(
   contentDir = fixtureContent,
   overrides: Partial<Config> = {},
-): { app: express.Express; runtime: Runtime; config: Config } {
+): { app: express.Express; startup: Startup; config: Config } {
   const config = testConfig({ contentDir, ...overrides });
-  const runtime = buildRuntime(config);
+  const startup = startUp(config);
   const app = createApp({
     config,
-    views: runtime.views,
-    assets: runtime.assets,
+    views: startup.views,
+    assets: startup.assets,
     logger: pino({ level: 'silent' }),
-    current: () => runtime.bundle,
+    current: () => startup.rendered,
   });
-  return { app, runtime, config };
+  return { app, startup, config };
 }

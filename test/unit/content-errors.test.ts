@@ -2,8 +2,8 @@ import path from 'node:path';
 import { ContentError } from '../../src/content/errors';
 import { urlFromPath } from '../../src/content/files';
 import { loadConfig } from '../../src/config';
-import { createViews } from '../../src/nunjucks';
-import { loadSite } from '../../src/load-site';
+import { createViews } from '../../src/render/views';
+import { loadSite } from '../../src/render/rendered-site';
 
 const broken = (name: string): string => path.join(__dirname, '..', 'fixtures', 'broken', name);
 const config = loadConfig({});

@@ -4,8 +4,8 @@ import { ContentError, formatProblem } from '../../src/content/errors';
 import { readContentFiles } from '../../src/content/files';
 import { createMarkdown } from '../../src/content/markdown';
 import { readSnippets } from '../../src/content/snippets';
-import { loadSite } from '../../src/load-site';
-import { createViews } from '../../src/nunjucks';
+import { loadSite } from '../../src/render/rendered-site';
+import { createViews } from '../../src/render/views';
 
 const render = createMarkdown((name, params) => `<${name} data='${JSON.stringify(params)}'>`, {
   snippets: new Map([

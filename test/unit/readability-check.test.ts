@@ -2,8 +2,8 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { checkContent, readabilityOf } from '../../src/content/check';
 import { formatProblem } from '../../src/content/errors';
-import { loadSite } from '../../src/load-site';
-import { createViews } from '../../src/nunjucks';
+import { loadSite } from '../../src/render/rendered-site';
+import { createViews } from '../../src/render/views';
 import { siteContent } from '../helpers/app';
 
 const config = loadConfig({});

@@ -1,5 +1,5 @@
 import { parseBaseUrl } from '../../src/config';
-import { canonicalPath } from '../../src/middleware/requests';
+import { canonicalPath } from '../../src/http/middleware/requests';
 
 const pages = new Set(['/', '/manage', '/manage/mobile-phone']);
 const isPage = (path: string): boolean => pages.has(path);

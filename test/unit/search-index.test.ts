@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
-import { loadSite } from '../../src/load-site';
-import { createViews } from '../../src/nunjucks';
+import { loadSite } from '../../src/render/rendered-site';
+import { createViews } from '../../src/render/views';
 import { buildExcerpt, buildSearchIndex, queryTerms, sectionDocuments } from '../../src/search/search-index';
 import { fixtureContent } from '../helpers/app';
 

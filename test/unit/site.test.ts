@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config';
 import { byPosition } from '../../src/content/site';
-import { loadSite } from '../../src/load-site';
-import { createViews } from '../../src/nunjucks';
-import { breadcrumbItems } from '../../src/view-models/page-view';
+import { loadSite } from '../../src/render/rendered-site';
+import { createViews } from '../../src/render/views';
+import { breadcrumbItems } from '../../src/render/view-models/page-view';
 import { fixtureContent } from '../helpers/app';
 
 const config = loadConfig({});

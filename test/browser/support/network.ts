@@ -1,4 +1,4 @@
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** The NHS font host: unreachable from CI, so its requests are stopped and not counted. */
 export const FONT_HOST = 'https://assets.nhs.uk';
@@ -28,7 +28,7 @@ export async function guardNetwork(context: BrowserContext, baseUrl: string): Pr
       return route.abort('blockedbyclient');
     },
   );
-  const watchPage = (page: import('playwright-core').Page): void => {
+  const watchPage = (page: Page): void => {
     page.on('response', (response) => {
       const request = response.request();
       // A page opened on purpose may be a 404; its sub-requests may not.

@@ -36,7 +36,7 @@ function freePort(): Promise<number> {
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Spawns `node dist/server.js` on a free port with BASE_URL set to match, so absolute links the
+ * Spawns `node dist/cli/server.js` on a free port with BASE_URL set to match, so absolute links the
  * site prints (canonical, "Link to this reference") point back at it. Resolves once the server
  * logs "listening". `env` adds or overrides variables, e.g. CONTENT_DIR.
  */
@@ -46,7 +46,7 @@ async function startOnce(env: Record<string, string>): Promise<RunningServer> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), BASE_URL: baseUrl, LOG_LEVEL: 'info', ...env };
   // Run it as `npm start` would, not in jest's test mode (which silences logs).
   delete childEnv.NODE_ENV;
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'server.js')], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'server.js')], {
     cwd: PROJECT_ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { createApp } from '../../../src/app';
+import { createApp } from '../../../src/http/app';
 import type { Config } from '../../../src/config';
 import { createFormTokens } from '../../../src/contact/csrf';
 import type { Outbox } from '../../../src/contact/outbox';
@@ -13,8 +13,8 @@ import type { Service } from '../../../src/contact/services';
 import { loadServices } from '../../../src/contact/services';
 import type { ContactDependencies } from '../../../src/contact/setup';
 import { openSqliteOutbox } from '../../../src/contact/sqlite-outbox';
-import type { Runtime } from '../../../src/runtime';
-import { buildRuntime } from '../../../src/runtime';
+import type { Startup } from '../../../src/render/startup';
+import { startUp } from '../../../src/render/startup';
 import { fixtureContent, siteContent, testConfig } from '../../helpers/app';
 
 /** The site's real list of websites and apps. */
@@ -38,16 +38,16 @@ export interface ContactTestApp {
   notified: () => number;
 }
 
-const runtimes = new Map<string, Runtime>();
+const runtimes = new Map<string, Startup>();
 
 /** Views, assets and pages are built once per content folder: only the outbox changes between tests. */
-function runtimeFor(config: Config): Runtime {
-  let runtime = runtimes.get(config.contentDir);
-  if (!runtime) {
-    runtime = buildRuntime(config);
-    runtimes.set(config.contentDir, runtime);
+function runtimeFor(config: Config): Startup {
+  let startup = runtimes.get(config.contentDir);
+  if (!startup) {
+    startup = startUp(config);
+    runtimes.set(config.contentDir, startup);
   }
-  return runtime;
+  return startup;
 }
 
 /** The app over the fixture content with a contact form on the given outbox (SQLite in a temp folder by default). */
@@ -55,7 +55,7 @@ export function contactApp(
   options: { outbox?: Outbox; dataDir?: string; rateLimit?: number; notify?: () => void; config?: Partial<Config> } = {},
 ): ContactTestApp {
   const config = testConfig({ contentDir: fixtureContent, ...options.config });
-  const runtime = runtimeFor(config);
+  const startup = runtimeFor(config);
   const outbox = options.outbox ?? openSqliteOutbox(options.dataDir ?? tempDir());
   let notified = 0;
   const deps: ContactDependencies = {
@@ -70,10 +70,10 @@ export function contactApp(
   };
   const app = createApp({
     config,
-    views: runtime.views,
-    assets: runtime.assets,
+    views: startup.views,
+    assets: startup.assets,
     logger: pino({ level: 'silent' }),
-    current: () => runtime.bundle,
+    current: () => startup.rendered,
     contact: deps,
   });
   return { app, outbox, deps, config, notified: () => notified };

@@ -24,22 +24,22 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node dist/server.js` with PORT=0 and resolves once it logs the port it bound. */
+/** Spawns `node dist/cli/server.js` with PORT=0 and resolves once it logs the port it bound. */
 export async function startBuiltServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'server.js')], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'server.js')], {
     cwd: PROJECT_ROOT,
     env: childEnv({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not log its port in 60 s:\n${lines.join('\n')}\n${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       try {
         const entry = JSON.parse(line) as { port?: unknown };

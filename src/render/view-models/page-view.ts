@@ -1,5 +1,5 @@
-import { canonicalUrl } from '../config';
-import type { Article, Hub, Page, Site } from '../content/site';
+import { canonicalUrl } from '../../config';
+import type { Article, Hub, Page, Site } from '../../content/site';
 import { jsonForScript, structuredData } from './seo';
 
 export interface BreadcrumbItem {

@@ -1,16 +1,17 @@
+import { CACHE } from '../cache';
 import express, { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
-import { parseCookies } from '../contact/csrf';
-import { enqueueMessage } from '../contact/enqueue';
-import type { FieldError, FormValues } from '../contact/form';
-import { isHoneypotFilled, readFormValues, validateContact } from '../contact/form';
-import { EMPTY_VALUES, contactFormView } from '../contact/form-view';
-import { newMessageReference, normaliseMessageReference } from '../contact/reference';
-import type { ContactDependencies } from '../contact/setup';
-import type { Site } from '../content/site';
-import { normaliseCode } from '../content/reference-codes';
-import type { SiteBundle } from '../load-site';
-import type { Logger } from '../logger';
+import { parseCookies } from '../../contact/csrf';
+import { enqueueMessage } from '../../contact/enqueue';
+import type { FieldError, FormValues } from '../../contact/form';
+import { isHoneypotFilled, readFormValues, validateContact } from '../../contact/form';
+import { EMPTY_VALUES, contactFormView } from '../../contact/form-view';
+import { newMessageReference, normaliseMessageReference } from '../../contact/reference';
+import type { ContactDependencies } from '../../contact/setup';
+import type { Site } from '../../content/site';
+import { normaliseCode } from '../../content/reference-codes';
+import type { RenderedSite } from '../../render/rendered-site';
+import type { Logger } from '../../logger';
 
 /** The reference a visitor came with: a known code with its section heading, or a well-formed code as typed. */
 export function referenceFor(site: Site, input: unknown): { code: string; heading?: string } | undefined {
@@ -65,7 +66,7 @@ function renderForm(
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Cache-Control', CACHE.none);
   next();
 };
 
@@ -73,7 +74,7 @@ const noStore: RequestHandler = (_req, res, next) => {
  * The contact form. A valid message is in the outbox before the patient is sent to the
  * confirmation page; the sender forwards it to the ticket system afterwards.
  */
-export function contact(current: () => SiteBundle, deps: ContactDependencies | undefined, logger: Logger): Router {
+export function contact(current: () => RenderedSite, deps: ContactDependencies | undefined, logger: Logger): Router {
   const router = Router();
   const services = deps?.services ?? [];
   router.use('/contact', noStore);
@@ -106,13 +107,11 @@ export function contact(current: () => SiteBundle, deps: ContactDependencies | u
     const wait = deps.limiter.retryAfter(client);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      res
-        .status(429)
-        .render('pages/contact-too-many.njk', {
-          pageTitle: 'You have sent us several messages',
-          minutes: Math.ceil(wait / 60),
-          robotsNoindex: true,
-        });
+      res.status(429).render('pages/contact-too-many.njk', {
+        pageTitle: 'You have sent us several messages',
+        minutes: Math.ceil(wait / 60),
+        robotsNoindex: true,
+      });
       return undefined;
     }
     if (isHoneypotFilled(body)) {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
-import { ContentError } from './content/errors';
-import type { SiteBundle } from './load-site';
-import { renderDocuments, renderPages } from './load-site';
-import type { Logger } from './logger';
+import { ContentError } from '../content/errors';
+import type { RenderedSite } from './rendered-site';
+import { renderDocuments, renderPages } from './rendered-site';
+import type { Logger } from '../logger';
 import type { SiteContext } from './view-models/page-view';
 
 /** A folder and every folder below it. */
@@ -18,7 +18,7 @@ function foldersUnder(dir: string): string[] {
 }
 
 export interface LiveSite {
-  current(): SiteBundle;
+  current(): RenderedSite;
   /** Rebuilds from the files; on a problem keeps serving the last good site, with an error banner. Returns the problem, if any. */
   reload(): string | undefined;
   /** Reloads whenever a file under one of the folders changes. Returns a function that stops watching. */
@@ -31,7 +31,7 @@ export interface LiveSite {
  * problem (file, line and what is wrong) in a banner, as the terminal does.
  */
 export function createLiveSite(options: {
-  build: () => SiteBundle;
+  build: () => RenderedSite;
   views: nunjucks.Environment;
   context: SiteContext;
   logger: Logger;

@@ -1,22 +1,22 @@
 import type nunjucks from 'nunjucks';
 import type { Assets } from './assets';
 import { buildAssets, siteAssetSources } from './assets';
-import type { Config } from './config';
-import type { Service } from './contact/services';
-import { loadServices } from './contact/services';
-import { ContentError } from './content/errors';
-import type { SiteBundle } from './load-site';
-import { buildBundle } from './load-site';
-import { createViews } from './nunjucks';
+import type { Config } from '../config';
+import type { Service } from '../contact/services';
+import { loadServices } from '../contact/services';
+import { ContentError } from '../content/errors';
+import type { RenderedSite } from './rendered-site';
+import { renderSite } from './rendered-site';
+import { createViews } from './views';
 import type { SiteContext } from './view-models/page-view';
 
 export const SITE_NAME = 'NHS login help centre';
 
-export interface Runtime {
+export interface Startup {
   views: nunjucks.Environment;
   assets: Assets;
   context: SiteContext;
-  bundle: SiteBundle;
+  rendered: RenderedSite;
   /** The websites and apps the contact form offers, from content/_data/services.yml; undefined if it has none. */
   services: Service[] | undefined;
 }
@@ -40,15 +40,15 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
 }
 
 /** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
-export function buildRuntime(config: Config): Runtime {
+export function startUp(config: Config): Startup {
   const views = createViews(config.viewsDir, { watch: config.watch });
   const assets = buildAssets(siteAssetSources(config.publicDir));
   const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
-  const [bundle, services] = loadAll(
-    () => buildBundle(config.contentDir, config.viewsDir, views, context),
+  const [rendered, services] = loadAll(
+    () => renderSite(config.contentDir, config.viewsDir, views, context),
     () => loadServices(config.contentDir),
   );
-  return { views, assets, context, bundle, services };
+  return { views, assets, context, rendered, services };
 }

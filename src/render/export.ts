@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { nhsukAssetsDir } from './assets';
-import { NOT_FOUND_TEMPLATE, notFoundLocals } from './middleware/errors';
-import type { Runtime } from './runtime';
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
+import type { Startup } from './startup';
 import { searchView } from './view-models/search-view';
 
 /** One file of the static site: its path under the export folder and its bytes. */
@@ -49,13 +49,13 @@ export function codeForms(code: string): string[] {
  * reference-code index and JSON, sitemap, robots.txt, 404.html, assets, a redirect page for every
  * form of every code, and redirect rules for hosts that can do real redirects.
  */
-export function exportFiles(runtime: Runtime): ExportFile[] {
-  const { bundle, views, assets, context } = runtime;
+export function exportFiles(startup: Startup): ExportFile[] {
+  const { rendered, views, assets, context } = startup;
   const files: ExportFile[] = [];
-  for (const [url, page] of bundle.pages) files.push({ file: fileForUrl(url), body: page.body });
-  files.push({ file: 'cid/index.html', body: bundle.documents.get('/cid')!.body });
+  for (const [url, page] of rendered.pages) files.push({ file: fileForUrl(url), body: page.body });
+  files.push({ file: 'cid/index.html', body: rendered.documents.get('/cid')!.body });
   for (const name of ['/cid.json', '/sitemap.xml', '/robots.txt'])
-    files.push({ file: name.slice(1), body: bundle.documents.get(name)!.body });
+    files.push({ file: name.slice(1), body: rendered.documents.get(name)!.body });
   files.push({ file: 'search/index.html', body: views.render('pages/search.njk', searchView('', undefined, undefined)) });
   files.push({ file: '404.html', body: views.render(NOT_FOUND_TEMPLATE, notFoundLocals()) });
   for (const { url, prepared } of assets.entries()) files.push({ file: url.slice(1), body: prepared.body });
@@ -67,7 +67,7 @@ export function exportFiles(runtime: Runtime): ExportFile[] {
     'map $uri $cid_target {',
     '    default "";',
   ];
-  for (const owner of bundle.site.codes.values()) {
+  for (const owner of rendered.site.codes.values()) {
     const target = `${owner.page.url}#${owner.section.id}`;
     const canonical = `${context.baseUrl}${target}`;
     for (const form of codeForms(owner.code)) {
@@ -83,8 +83,8 @@ export function exportFiles(runtime: Runtime): ExportFile[] {
 }
 
 /** Writes the static site into `outDir`, with nhsuk-frontend's favicons and manifest under assets/. */
-export function writeExport(runtime: Runtime, outDir: string): number {
-  const files = exportFiles(runtime);
+export function writeExport(startup: Startup, outDir: string): number {
+  const files = exportFiles(startup);
   fs.mkdirSync(outDir, { recursive: true });
   for (const { file, body } of files) {
     const target = path.join(outDir, file);

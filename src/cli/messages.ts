@@ -1,8 +1,8 @@
 import type { Config } from '../config';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import type { OutboxMessage } from './outbox';
-import { openOutbox, senderFor } from './setup';
+import type { OutboxMessage } from '../contact/outbox';
+import { openOutbox, senderFor } from '../contact/setup';
 
 /**
  * `npm run messages -- list|show <id>|retry <id>|export`: lets support staff read the outbox and

@@ -1,7 +1,6 @@
+import { CACHE } from '../cache';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { Logger } from '../logger';
-
-const NO_STORE = 'no-store';
+import type { Logger } from '../../logger';
 
 export const NOT_FOUND_TEMPLATE = 'pages/not-found.njk';
 
@@ -12,7 +11,7 @@ export function notFoundLocals(code?: string): Record<string, unknown> {
 
 /** Renders the 404 page. */
 export function renderNotFound(res: Response, code?: string): void {
-  res.status(404).setHeader('Cache-Control', NO_STORE);
+  res.status(404).setHeader('Cache-Control', CACHE.none);
   res.render(NOT_FOUND_TEMPLATE, notFoundLocals(code));
 }
 
@@ -54,7 +53,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const shown = status >= 500 ? 500 : status;
     const message = MESSAGES[shown] ?? MESSAGES[400]!;
-    res.status(shown).setHeader('Cache-Control', NO_STORE);
+    res.status(shown).setHeader('Cache-Control', CACHE.none);
     res.render('pages/error.njk', { pageTitle: message.heading, ...message, robotsNoindex: true }, (renderError, html) => {
       if (renderError) {
         logger.error({ err: renderError }, 'error page failed to render');

@@ -1,5 +1,5 @@
-import { canonicalUrl } from '../config';
-import type { Site } from '../content/site';
+import { canonicalUrl } from '../../config';
+import type { Site } from '../../content/site';
 
 export interface CodeEntry {
   code: string;

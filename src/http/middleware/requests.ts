@@ -1,3 +1,4 @@
+import { CACHE } from '../cache';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import createHttpError from './http-error';
 
@@ -54,7 +55,7 @@ export function redirectToCanonical(isPage: (path: string) => boolean): RequestH
     const target = canonicalPath(req.path, isPage);
     if (target === undefined) return next();
     const query = req.originalUrl.indexOf('?');
-    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.setHeader('Cache-Control', CACHE.meta);
     return res.redirect(301, target + (query >= 0 ? req.originalUrl.slice(query) : ''));
   };
 }

@@ -1,9 +1,11 @@
 import type { RequestHandler } from 'express';
-import { normaliseCode } from '../content/reference-codes';
-import type { SiteBundle } from '../load-site';
+import { normaliseCode } from '../../content/reference-codes';
+import type { InsightRecorder } from '../../insights/events';
+import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
-import { searchView } from '../view-models/search-view';
-import { codeTarget, REDIRECT_CACHE } from './reference-codes';
+import { searchView } from '../../render/view-models/search-view';
+import { CACHE } from '../cache';
+import { codeTarget } from './reference-codes';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -19,7 +21,7 @@ export function cleanQuery(raw: string): string {
 }
 
 /** `/search?q=`: a known reference code redirects to its section; anything else shows results. */
-export function search(current: () => SiteBundle): RequestHandler {
+export function search(current: () => RenderedSite, _insights: InsightRecorder): RequestHandler {
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
@@ -29,12 +31,12 @@ export function search(current: () => SiteBundle): RequestHandler {
     const { site, search: index } = current();
     const target = codeTarget(site, query);
     if (target) {
-      res.setHeader('Cache-Control', REDIRECT_CACHE);
+      res.setHeader('Cache-Control', CACHE.redirect);
       return res.redirect(302, target);
     }
     const code = normaliseCode(query);
     const results = query && !code ? index.search(query, Number(page) || 1) : undefined;
-    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', CACHE.none);
     return res.render('pages/search.njk', searchView(query, code, results));
   };
 }

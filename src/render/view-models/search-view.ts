@@ -1,4 +1,4 @@
-import type { SearchResults } from '../search/search-index';
+import type { SearchResults } from '../../search/search-index';
 
 /** Items for the nhsuk pagination macro: numbers with ellipses, previous and next. */
 export function paginationFor(query: string, page: number, pageCount: number): Record<string, unknown> | undefined {

@@ -79,13 +79,3 @@ export async function buildStyles(options: { fonts: boolean; publicDir: string; 
   fs.writeFileSync(output, css);
   return output;
 }
-
-if (require.main === module) {
-  const fonts = !/^(false|0|no)$/i.test(process.env.NHSUK_FONTS ?? '');
-  buildStyles({ fonts, publicDir: path.join(__dirname, '..', '..', 'public') })
-    .then((output) => process.stdout.write(`Built ${path.relative(process.cwd(), output)}${fonts ? '' : ' without the NHS font'}\n`))
-    .catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    });
-}

@@ -1,29 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
-import { canonicalUrl } from './config';
-import { readContentFiles } from './content/files';
-import { createMarkdown } from './content/markdown';
-import { readSnippets } from './content/snippets';
-import type { Site } from './content/site';
-import { buildSite } from './content/site';
-import { componentRenderer } from './nunjucks';
-import type { Prepared } from './prepared';
-import { prepare } from './prepared';
+import { canonicalUrl } from '../config';
+import { readContentFiles } from '../content/files';
+import { createMarkdown } from '../content/markdown';
+import { readSnippets } from '../content/snippets';
+import type { Site } from '../content/site';
+import { buildSite } from '../content/site';
+import { componentRenderer } from './views';
+import type { PreparedBody } from './prepared';
+import { prepareBody } from './prepared';
 import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
 import { codeEntries } from './view-models/code-index';
 import { robotsTxt, sitemapXml } from './view-models/seo';
-import type { SearchIndex } from './search/search-index';
-import { buildSearchIndex, sectionDocuments } from './search/search-index';
+import type { SearchIndex } from '../search/search-index';
+import { buildSearchIndex, sectionDocuments } from '../search/search-index';
 
 /** What the routes serve: the content model and everything rendered and indexed from it. */
-export interface SiteBundle {
+export interface RenderedSite {
   site: Site;
   /** Rendered hub and article pages by URL. */
-  pages: Map<string, Prepared>;
+  pages: Map<string, PreparedBody>;
   /** Other documents rendered once: the reference-code index and its JSON. */
-  documents: Map<string, Prepared>;
+  documents: Map<string, PreparedBody>;
   search: SearchIndex;
 }
 
@@ -45,8 +45,8 @@ export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.E
 }
 
 /** Renders every hub and article once, ready to serve from memory. */
-export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, Prepared> {
-  const pages = new Map<string, Prepared>();
+export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
+  const pages = new Map<string, PreparedBody>();
   const renderLink = (code: string): string =>
     views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
   for (const page of site.pages) {
@@ -55,15 +55,15 @@ export function renderPages(site: Site, views: nunjucks.Environment, context: Si
       ...pageView(site, page, context, renderLink),
       ogType: page.kind === 'article' ? 'article' : 'website',
     });
-    pages.set(page.url, prepare(html, 'text/html; charset=utf-8'));
+    pages.set(page.url, prepareBody(html, 'text/html; charset=utf-8'));
   }
   return pages;
 }
 
 /** The reference-code index page and its JSON, rendered once. */
-export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, Prepared> {
+export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
   const codes = codeEntries(site, context.baseUrl);
-  const documents = new Map<string, Prepared>();
+  const documents = new Map<string, PreparedBody>();
   const indexHtml = views.render('pages/cid-index.njk', {
     pageTitle: 'Reference codes',
     description: 'Every NHS login reference code this help centre explains, with a link to the section that explains it.',
@@ -71,14 +71,14 @@ export function renderDocuments(site: Site, views: nunjucks.Environment, context
     breadcrumbs: [{ text: 'Home', href: '/' }],
     codes,
   });
-  documents.set('/cid', prepare(indexHtml, 'text/html; charset=utf-8'));
-  documents.set('/cid.json', prepare(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
-  documents.set('/sitemap.xml', prepare(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
-  documents.set('/robots.txt', prepare(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8'));
+  documents.set('/cid', prepareBody(indexHtml, 'text/html; charset=utf-8'));
+  documents.set('/cid.json', prepareBody(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
+  documents.set('/sitemap.xml', prepareBody(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
+  documents.set('/robots.txt', prepareBody(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8'));
   return documents;
 }
 
-export function buildBundle(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): SiteBundle {
+export function renderSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): RenderedSite {
   const site = loadSite(contentDir, viewsDir, views);
   return {
     site,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { nhsukDist } from '../nunjucks';
+import { nhsukDist } from '../../render/views';
 
 /** The one inline script nhsuk-frontend's page template prints, as a CSP hash source. */
 export function templateScriptHash(): string {

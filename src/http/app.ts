@@ -1,15 +1,18 @@
 import express from 'express';
 import type nunjucks from 'nunjucks';
-import type { Assets } from './assets';
-import { ASSET_PREFIX, nhsukAssetsDir } from './assets';
-import type { Config } from './config';
-import type { ContactDependencies } from './contact/setup';
-import type { SiteBundle } from './load-site';
-import type { Logger } from './logger';
+import type { Assets } from '../render/assets';
+import { ASSET_PREFIX, nhsukAssetsDir } from '../render/assets';
+import type { Config } from '../config';
+import type { ContactDependencies } from '../contact/setup';
+import type { RenderedSite } from '../render/rendered-site';
+import type { InsightRecorder } from '../insights/events';
+import { NO_INSIGHTS } from '../insights/events';
+import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
 import { allowMethods, redirectToCanonical, rejectBadRequests } from './middleware/requests';
 import { securityHeaders } from './middleware/security';
-import { sendPrepared } from './prepared';
+import { CACHE } from './cache';
+import { sendPrepared } from './send';
 import { contact } from './routes/contact';
 import { meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
@@ -22,12 +25,12 @@ export interface AppDependencies {
   assets: Assets;
   logger: Logger;
   /** The content and pages being served; a function so that development mode can swap them. */
-  current: () => SiteBundle;
+  current: () => RenderedSite;
   /** The contact form's outbox, tokens and limits. Without them the form shows but cannot send. */
   contact?: ContactDependencies;
+  /** Counts searches that found nothing and codes looked up; nothing is counted without it. */
+  insights?: InsightRecorder;
 }
-
-export const ASSET_CACHE = 'public, max-age=31536000, immutable';
 
 function logRequests(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
@@ -42,7 +45,15 @@ function logRequests(logger: Logger): express.RequestHandler {
 }
 
 /** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
-export function createApp({ config, views, assets, logger, current, contact: contactDeps }: AppDependencies): express.Express {
+export function createApp({
+  config,
+  views,
+  assets,
+  logger,
+  current,
+  contact: contactDeps,
+  insights = NO_INSIGHTS,
+}: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -60,14 +71,14 @@ export function createApp({ config, views, assets, logger, current, contact: con
   app.use(meta(current));
   app.use((req, res, next) => {
     const asset = req.path.startsWith(ASSET_PREFIX) ? assets.get(req.path) : undefined;
-    return asset ? sendPrepared(req, res, asset, ASSET_CACHE) : next();
+    return asset ? sendPrepared(req, res, asset, CACHE.immutable) : next();
   });
   app.use('/assets', express.static(nhsukAssetsDir, { dotfiles: 'deny', index: false, redirect: false, maxAge: '1d', fallthrough: true }));
 
   app.use(redirectToCanonical((path) => current().pages.has(path)));
   app.use(pages(current));
-  app.use(referenceCodes(current));
-  app.get('/search', search(current));
+  app.use(referenceCodes(current, insights));
+  app.get('/search', search(current, insights));
   app.use(contact(current, contactDeps, logger));
 
   app.use(notFound());

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Prepared } from './prepared';
-import { prepare } from './prepared';
-import { STYLES_OUTPUT } from './build/styles';
+import type { PreparedBody } from './prepared';
+import { prepareBody } from './prepared';
+import { STYLES_OUTPUT } from './styles';
 
 export interface AssetSource {
   /** Logical name used by views and imports: `app.js`. */
@@ -15,8 +15,8 @@ export interface Assets {
   /** The versioned URL of an asset: `/static/app.3f9c2a1b.js`. */
   url(name: string): string;
   /** The prepared body served at a versioned URL, if any. */
-  get(urlPath: string): Prepared | undefined;
-  entries(): { name: string; url: string; prepared: Prepared }[];
+  get(urlPath: string): PreparedBody | undefined;
+  entries(): { name: string; url: string; prepared: PreparedBody }[];
 }
 
 export const ASSET_PREFIX = '/static/';
@@ -33,8 +33,8 @@ const TYPES: Record<string, string> = {
  * asset's versioned URL, so modules can import each other and still be cached for a year.
  */
 export function buildAssets(sources: AssetSource[]): Assets {
-  const byName = new Map<string, { url: string; prepared: Prepared }>();
-  const byUrl = new Map<string, Prepared>();
+  const byName = new Map<string, { url: string; prepared: PreparedBody }>();
+  const byUrl = new Map<string, PreparedBody>();
   for (const source of sources) {
     const ext = path.extname(source.name);
     const type = TYPES[ext];
@@ -51,7 +51,7 @@ export function buildAssets(sources: AssetSource[]): Assets {
     }
     const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 10);
     const url = `${ASSET_PREFIX}${path.basename(source.name, ext)}.${hash}${ext}`;
-    const prepared = prepare(text, type);
+    const prepared = prepareBody(text, type);
     byName.set(source.name, { url, prepared });
     byUrl.set(url, prepared);
   }

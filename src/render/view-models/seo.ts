@@ -1,5 +1,5 @@
-import { canonicalUrl } from '../config';
-import type { Page, Site } from '../content/site';
+import { canonicalUrl } from '../../config';
+import type { Page, Site } from '../../content/site';
 
 /** JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` escaped so it cannot end the script. */
 export function jsonForScript(value: unknown): string {

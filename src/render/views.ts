@@ -1,6 +1,6 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
-import type { ComponentName, RenderComponent } from './content/markdown';
+import type { ComponentName, RenderComponent } from '../content/markdown';
 
 /** Where nhsuk-frontend keeps its templates, resolved from the package rather than the working directory. */
 export const nhsukDist = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');

@@ -1,34 +1,34 @@
-import { createApp } from './app';
-import { loadConfig } from './config';
-import { openContact } from './contact/setup';
-import { requireServices } from './contact/services';
-import { ContentError } from './content/errors';
-import { createLiveSite } from './dev';
-import type { SiteBundle } from './load-site';
-import { buildBundle } from './load-site';
-import { createLogger } from './logger';
-import { buildRuntime } from './runtime';
+import { createApp } from '../http/app';
+import { loadConfig } from '../config';
+import { openContact } from '../contact/setup';
+import { requireServices } from '../contact/services';
+import { ContentError } from '../content/errors';
+import { createLiveSite } from '../render/live-site';
+import type { RenderedSite } from '../render/rendered-site';
+import { renderSite } from '../render/rendered-site';
+import { createLogger } from '../logger';
+import { startUp } from '../render/startup';
 
 /** The only file with side effects: load config and content, open the outbox, build the app, listen. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const { views, assets, bundle: initial, services, context } = buildRuntime(config);
+  const { views, assets, rendered: initial, services, context } = startUp(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
-  let current = (): SiteBundle => initial;
+  let current = (): RenderedSite => initial;
   if (config.watch) {
-    const live = createLiveSite({ build: () => buildBundle(config.contentDir, config.viewsDir, views, context), views, context, logger });
+    const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
     live.watch([config.contentDir, config.viewsDir]);
-    current = live.current;
+    current = () => live.current();
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');
   }
-  const bundle = current();
+  const rendered = current();
   const app = createApp({ config, views, assets, logger, current: () => current(), contact });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
-      { port, baseUrl: config.baseUrl, pages: bundle.pages.size, codes: bundle.site.codes.size, outbox: contact.outbox.kind },
+      { port, baseUrl: config.baseUrl, pages: rendered.pages.size, codes: rendered.site.codes.size, outbox: contact.outbox.kind },
       'listening',
     );
     contact.sender.start();
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'closing');
     setTimeout(() => process.exit(0), 10_000).unref();
     server.close(() => {
-      contact.close().finally(() => process.exit(0));
+      void contact.close().finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import type { Response } from 'express';
-import type { Site } from '../content/site';
-import { ownerOf } from '../content/site';
-import type { SiteBundle } from '../load-site';
+import type { Site } from '../../content/site';
+import { ownerOf } from '../../content/site';
+import type { InsightRecorder } from '../../insights/events';
+import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
-import { sendPrepared } from '../prepared';
-import { HTML_CACHE } from './pages';
+import { CACHE } from '../cache';
+import { sendPrepared } from '../send';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
@@ -14,22 +15,20 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
   return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
 }
 
-export const REDIRECT_CACHE = 'public, max-age=300';
-
 function redirectOrNotFound(site: Site, res: Response, typed: string): void {
   const target = codeTarget(site, typed);
   if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
-  res.setHeader('Cache-Control', REDIRECT_CACHE);
+  res.setHeader('Cache-Control', CACHE.redirect);
   return res.redirect(302, target);
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
-export function referenceCodes(current: () => SiteBundle): Router {
+export function referenceCodes(current: () => RenderedSite, _insights: InsightRecorder): Router {
   const router = Router();
-  router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, HTML_CACHE));
+  router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {
     const { code } = req.query;
-    if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, HTML_CACHE);
+    if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, CACHE.page);
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
     return redirectOrNotFound(current().site, res, code);
   });

@@ -1,28 +1,6 @@
-import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import type { Request, Response } from 'express';
-
-/** A response body prepared once: its ETag and its gzip and brotli forms are computed up front. */
-export interface Prepared {
-  type: string;
-  body: Buffer;
-  gzip: Buffer;
-  br: Buffer;
-  etag: string;
-}
-
-export function prepare(content: string | Buffer, type: string): Prepared {
-  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  return {
-    type,
-    body,
-    gzip: zlib.gzipSync(body, { level: 9 }),
-    br: zlib.brotliCompressSync(body, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-    }),
-    etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-  };
-}
+import type { PreparedBody } from '../render/prepared';
+import type { CachePolicy } from './cache';
 
 /** Picks the best encoding the client accepts: br, then gzip, then none. */
 export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
@@ -42,7 +20,7 @@ export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip
 }
 
 /** The strong ETag of one encoding of a body: each representation has its own. */
-export function etagFor(prepared: Prepared, encoding: 'br' | 'gzip' | undefined): string {
+export function etagFor(prepared: PreparedBody, encoding: 'br' | 'gzip' | undefined): string {
   return encoding ? `${prepared.etag.slice(0, -1)}-${encoding}"` : prepared.etag;
 }
 
@@ -54,7 +32,7 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /** Sends a prepared body with its ETag, answering 304 to a matching If-None-Match. */
-export function sendPrepared(req: Request, res: Response, prepared: Prepared, cacheControl: string, status = 200): void {
+export function sendPrepared(req: Request, res: Response, prepared: PreparedBody, cacheControl: CachePolicy, status = 200): void {
   res.status(status);
   res.setHeader('Content-Type', prepared.type);
   res.setHeader('Cache-Control', cacheControl);
