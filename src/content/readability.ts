@@ -7,8 +7,7 @@
  * so list items without a full stop are sentences of their own.
  */
 
-// syllable 4 is the package's CommonJS release; it ships no types.
-const countSyllablesInWord = require('syllable') as (value: string) => number;
+import countSyllablesInWord from 'syllable';
 
 /** A block of body text and the line it starts on. Line breaks inside it are `\n`. */
 export interface ProseBlock {
@@ -37,7 +36,7 @@ export interface Readability {
 /** What the difference between grade and reading age is: a US grade 1 reader is about 6. */
 export const GRADE_TO_AGE = 5;
 
-const WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu;
+const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
 /** A sentence ends at . ! or ? (perhaps followed by a closing quote or bracket) and a space. */
 const SENTENCE_END = /[.!?]+["'’”)\]]*(?=\s|$)/g;
 
