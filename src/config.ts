@@ -1,3 +1,4 @@
+import type { LogFormat } from './logger';
 import path from 'node:path';
 
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   /** Development mode: watch content, views and src, re-render on change. */
   watch: boolean;
   logLevel: string;
+  /** `json` (default) for log collectors, `pretty` for a person reading the terminal. */
+  logFormat: LogFormat;
   robotsDisallowAll: boolean;
   /** How many proxies in front of the app to trust for the client address (Express "trust proxy"). */
   trustProxy: number;
@@ -160,6 +163,12 @@ export function parseContact(env: NodeJS.ProcessEnv): ContactConfig {
 }
 
 /** The only reader of environment variables. */
+function parseLogFormat(value: string | undefined): LogFormat {
+  if (!value) return 'json';
+  if (value === 'json' || value === 'pretty') return value;
+  throw new Error(`LOG_FORMAT must be json or pretty (got "${value}")`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const port = parsePort(env.PORT);
   return {
@@ -171,14 +180,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     production: env.NODE_ENV === 'production',
     watch: parseBoolean('WATCH', env.WATCH),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFormat: parseLogFormat(env.LOG_FORMAT),
     robotsDisallowAll: parseBoolean('ROBOTS_DISALLOW_ALL', env.ROBOTS_DISALLOW_ALL),
     trustProxy: parseWholeNumber('TRUST_PROXY', env.TRUST_PROXY, 0),
     contact: parseContact(env),
   };
-}
-
-/** Joins the site's base URL and a site path: canonicalUrl('https://x.nhs.uk/help', '/manage') */
-export function canonicalUrl(baseUrl: string, sitePath: string): string {
-  if (sitePath === '/' || sitePath === '') return `${baseUrl}/`;
-  return `${baseUrl}${sitePath.startsWith('/') ? '' : '/'}${sitePath}`;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { ContentError } from '../content/errors';
+import { describeFailure } from '../content/errors';
 import { writeExport } from '../render/export';
 import { startUp } from '../render/startup';
 
@@ -17,7 +17,7 @@ function main(): number {
     process.stdout.write(`Exported ${count} files to ${path.resolve(outDir)} for ${config.baseUrl}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof ContentError ? error.message : `Export failed: ${(error as Error).message}`}\n`);
+    process.stderr.write(`${describeFailure(error, 'Export failed')}\n`);
     return 1;
   }
 }

@@ -2,7 +2,7 @@ import { createApp } from '../http/app';
 import { loadConfig } from '../config';
 import { openContact } from '../contact/setup';
 import { requireServices } from '../contact/services';
-import { ContentError } from '../content/errors';
+import { describeFailure } from '../content/errors';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
 import { renderSite } from '../render/rendered-site';
@@ -12,7 +12,7 @@ import { startUp } from '../render/startup';
 /** The only file with side effects: load config and content, open the outbox, build the app, listen. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   const { views, assets, rendered: initial, services, context } = startUp(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
   let current = (): RenderedSite => initial;
@@ -47,10 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ContentError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`Could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
+  process.stderr.write(`${describeFailure(error, 'Could not start')}\n`);
   process.exit(1);
 });

@@ -20,3 +20,12 @@ export class ContentError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * What a command prints when it stops on an error: a content error lists every problem with its
+ * file and line; anything else is one plain line saying what could not be done.
+ */
+export function describeFailure(error: unknown, doing: string): string {
+  if (error instanceof ContentError) return error.message;
+  return `${doing}: ${error instanceof Error ? error.message : String(error)}`;
+}

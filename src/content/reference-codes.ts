@@ -20,6 +20,14 @@ export function normaliseCode(input: unknown): string | undefined {
   return match ? `CID${match[1]}` : undefined;
 }
 
+/**
+ * The forms of a code people type, each of which must lead to its section: CID3006, cid3006,
+ * Cid3006 and 3006. The server accepts any case; a static export writes a redirect for each of these.
+ */
+export function codeForms(code: string): string[] {
+  return [code, code.toLowerCase(), `Cid${code.slice(3)}`, code.slice(3)];
+}
+
 /** Sorts codes by number: CID0003 before CID1001 before CID10001. */
 export function compareCodes(a: string, b: string): number {
   return Number(a.slice(3)) - Number(b.slice(3)) || a.localeCompare(b);

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { codeForms } from '../content/reference-codes';
+import { sectionUrl } from '../content/urls';
+import { escapeHtml } from './escape';
 import { nhsukAssetsDir } from './assets';
 import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
 import type { Startup } from './startup';
@@ -14,10 +17,6 @@ export interface ExportFile {
 /** The folder and file for a site URL: `/` -> `index.html`, `/manage` -> `manage/index.html`. */
 export function fileForUrl(url: string): string {
   return url === '/' ? 'index.html' : `${url.replace(/^\/+/, '')}/index.html`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** A page that sends the browser on to `target`: meta refresh, canonical and a plain link. */
@@ -37,11 +36,6 @@ export function redirectPage(code: string, target: string, canonical: string): s
 </body>
 </html>
 `;
-}
-
-/** The forms of a code people type, each of which must lead to its section: CID3006, cid3006, 3006. */
-export function codeForms(code: string): string[] {
-  return [code, code.toLowerCase(), code.slice(3)];
 }
 
 /**
@@ -68,7 +62,7 @@ export function exportFiles(startup: Startup): ExportFile[] {
     '    default "";',
   ];
   for (const owner of rendered.site.codes.values()) {
-    const target = `${owner.page.url}#${owner.section.id}`;
+    const target = sectionUrl(owner.page.url, owner.section.id);
     const canonical = `${context.baseUrl}${target}`;
     for (const form of codeForms(owner.code)) {
       files.push({ file: `cid/${form}/index.html`, body: redirectPage(owner.code, target, canonical) });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
-import { canonicalUrl } from '../config';
+import { canonicalUrl } from '../content/urls';
 import { readContentFiles } from '../content/files';
 import { createMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';

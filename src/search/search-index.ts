@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { SearchResult as MiniResult } from 'minisearch';
 import type { Site } from '../content/site';
+import { sectionUrl } from '../content/urls';
 
 /** One searchable section: a heading and its text, with the page it is on. */
 export interface SectionDocument {
@@ -56,7 +57,7 @@ export function sectionDocuments(site: Site): SectionDocument[] {
     const hub = page.hub ? site.hubs.get(page.hub) : undefined;
     for (const section of page.sections) {
       docs.push({
-        id: `${page.url}#${section.id}`,
+        id: sectionUrl(page.url, section.id),
         url: page.url,
         headingId: section.id,
         heading: section.text,
@@ -150,7 +151,7 @@ export function buildSearchIndex(documents: SectionDocument[]): SearchIndex {
       const pageCount = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
       const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
       const hits = found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((result) => ({
-        href: `${result.url as string}#${result.headingId as string}`,
+        href: sectionUrl(result.url as string, result.headingId as string),
         heading: result.heading as string,
         title: result.title as string,
         excerpt: buildExcerpt(result.body as string, result.terms),

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Response } from 'express';
 import type { Site } from '../../content/site';
 import { ownerOf } from '../../content/site';
+import { sectionUrl } from '../../content/urls';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
@@ -12,7 +13,7 @@ import { sendPrepared } from '../send';
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
   const owner = ownerOf(site, input);
-  return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
+  return owner ? sectionUrl(owner.page.url, owner.section.id) : undefined;
 }
 
 function redirectOrNotFound(site: Site, res: Response, typed: string): void {

@@ -1,4 +1,4 @@
-import { canonicalUrl } from '../../config';
+import { canonicalUrl, sectionUrl } from '../../content/urls';
 import type { Site } from '../../content/site';
 
 export interface CodeEntry {
@@ -15,7 +15,7 @@ export interface CodeEntry {
 export function codeEntries(site: Site, baseUrl: string): CodeEntry[] {
   return [...site.codes.values()].map((owner) => ({
     code: owner.code,
-    url: canonicalUrl(baseUrl, `${owner.page.url}#${owner.section.id}`),
+    url: canonicalUrl(baseUrl, sectionUrl(owner.page.url, owner.section.id)),
     shareUrl: canonicalUrl(baseUrl, `/cid/${owner.code}`),
     heading: owner.section.text,
     article: owner.page.title,

@@ -1,4 +1,4 @@
-import { canonicalUrl } from '../../config';
+import { canonicalUrl } from '../../content/urls';
 import type { Article, Hub, Page, Site } from '../../content/site';
 import { jsonForScript, structuredData } from './seo';
 

@@ -1,4 +1,5 @@
-import { canonicalUrl } from '../../config';
+import { escapeXml } from '../escape';
+import { canonicalUrl } from '../../content/urls';
 import type { Page, Site } from '../../content/site';
 
 /** JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` escaped so it cannot end the script. */
@@ -32,17 +33,13 @@ export function structuredData(site: Site, page: Page, baseUrl: string): Record<
   return { '@context': 'https://schema.org', '@graph': graph };
 }
 
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 /** A sitemaps.org sitemap of every hub and article, with absolute URLs and lastmod dates. */
 export function sitemapXml(site: Site, baseUrl: string): string {
   const urls = [...site.pages]
     .sort((a, b) => (a === site.home ? -1 : b === site.home ? 1 : a.url.localeCompare(b.url)))
     .map(
       (page) =>
-        `  <url>\n    <loc>${xmlEscape(canonicalUrl(baseUrl, page.url))}</loc>\n    <lastmod>${page.lastModified.toISOString().slice(0, 10)}</lastmod>\n  </url>`,
+        `  <url>\n    <loc>${escapeXml(canonicalUrl(baseUrl, page.url))}</loc>\n    <lastmod>${page.lastModified.toISOString().slice(0, 10)}</lastmod>\n  </url>`,
     );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }

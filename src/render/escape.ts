@@ -1,0 +1,16 @@
+/**
+ * Escaping for the few strings we build outside Nunjucks (whose autoescape covers every view):
+ * the export's redirect pages and the sitemap. Nothing else escapes by hand.
+ */
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const XML: Record<string, string> = { ...HTML, "'": '&apos;' };
+
+/** Text or an attribute value in HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML[c]!);
+}
+
+/** Text or an attribute value in XML. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML[c]!);
+}
