@@ -57,7 +57,7 @@ const BLOCKS: Record<string, { component: ComponentName; toParams: (title: strin
     component: 'warningCallout',
     toParams: (title, html) => ({ heading: title || 'Important', html }),
   },
-  details: { component: 'details', toParams: (title, html) => ({ summaryText: title || 'More information', html }) },
+  details: { component: 'details', toParams: (title, html) => ({ summary: { text: title || 'More information' }, html }) },
 };
 
 /**
