@@ -55,7 +55,7 @@ describe('createMarkdown', () => {
   it('renders ::: blocks through the component renderer, with markdown inside', () => {
     const html = render('::: warning Keep it safe\nNever **share** it.\n:::\n').html;
     expect(html).toContain('<warningCallout data=\'{"heading":"Keep it safe","html":"<p>Never <strong>share</strong> it.</p>"}\'>');
-    expect(render('::: details Why\nBecause.\n:::\n').html).toContain('"summaryText":"Why"');
+    expect(render('::: details Why\nBecause.\n:::\n').html).toContain('"summary":{"text":"Why"}');
     expect(render('::: inset\nNote.\n:::\n').html).toContain('<insetText data=\'{"html":"<p>Note.</p>"}\'>');
   });
 
