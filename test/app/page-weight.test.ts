@@ -6,7 +6,7 @@ const { startup } = appFor(siteContent);
 
 describe('page weight budgets', () => {
   it('keeps every page under 30 KB of HTML with gzip and brotli', () => {
-    expect(startup.rendered.pages.size).toBeGreaterThan(20);
+    expect(startup.rendered.pages.size).toBeGreaterThanOrEqual(startup.rendered.site.pages.length);
     for (const [url, page] of startup.rendered.pages) {
       expect({ url, gzip: page.gzip.length <= 30 * KB, br: page.br.length <= 30 * KB }).toEqual({ url, gzip: true, br: true });
     }
@@ -25,7 +25,8 @@ describe('page weight budgets', () => {
   });
 
   it('loads scripts as deferred modules and makes no third-party requests but the NHS font', () => {
-    const html = startup.rendered.pages.get('/manage/mobile-phone')!.body.toString();
+    const article = startup.rendered.site.pages.find((page) => page.kind === 'article')!;
+    const html = startup.rendered.pages.get(article.url)!.body.toString();
     const sources = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(sources.filter((s) => /^https?:/.test(s) && !s.startsWith('https://help.example.nhs.uk/'))).toEqual([]);
     expect(html).toMatch(/<script type="module" src="\/static\/app\.[0-9a-f]{10}\.js"><\/script>/);

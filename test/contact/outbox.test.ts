@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { enqueueMessage } from '../../src/contact/enqueue';
 import type { MessagePayload, Outbox } from '../../src/contact/outbox';
 import { DuplicateReferenceError } from '../../src/contact/outbox';
@@ -22,6 +23,17 @@ let sequence = 0;
 function message(createdAt = 1000, reference?: string): { id: string; reference: string; createdAt: number; payload: MessagePayload } {
   sequence += 1;
   return { id: `id-${sequence}`, reference: reference ?? `HC-TEST-${String(sequence).padStart(2, '0').slice(-2)}`, createdAt, payload };
+}
+
+/** Empties the PostgreSQL outbox between tests. */
+async function truncate(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('TRUNCATE contact_messages');
+  } finally {
+    await client.end();
+  }
 }
 
 /** The same behaviour from both databases. */
@@ -198,11 +210,7 @@ describePostgres('PostgreSQL outbox', () => {
     behavesAsAnOutbox(
       () => openPostgresOutbox(db.url),
       async (outbox) => {
-        const { Client } = await import('pg');
-        const client = new Client({ connectionString: db.url });
-        await client.connect();
-        await client.query('TRUNCATE contact_messages');
-        await client.end();
+        await truncate(db.url);
         await outbox.close();
       },
     );
@@ -210,7 +218,18 @@ describePostgres('PostgreSQL outbox', () => {
 
   it('creates its table safely when several replicas start at once', async () => {
     const outboxes = await Promise.all([1, 2, 3, 4].map(() => openPostgresOutbox(db.url)));
-    await Promise.all(outboxes.map((outbox) => outbox.close()));
+    try {
+      const added = outboxes.map((_, i) => message(2000 + i, `HC-OPEN-0${i}`));
+      await Promise.all(outboxes.map((outbox, i) => outbox.add(added[i]!)));
+      // One table: each replica sees what every other one added.
+      for (const outbox of outboxes) {
+        const ids = (await outbox.list()).map((m) => m.id);
+        expect(ids).toEqual(expect.arrayContaining(added.map((m) => m.id)));
+      }
+    } finally {
+      await Promise.all(outboxes.map((outbox) => outbox.close()));
+      await truncate(db.url);
+    }
   });
 
   it('never gives the same message to two senders claiming at the same moment', async () => {

@@ -6,6 +6,7 @@ import { createSender, senderOptions } from '../../src/contact/sender';
 import { createZendesk } from '../../src/contact/zendesk';
 import type { ContactTestApp } from './helpers/contact-app';
 import { contactApp, openForm, postForm, validFields } from './helpers/contact-app';
+import { countClaims } from './helpers/counting-outbox';
 import { FakeTicketServer } from './helpers/fake-ticket-server';
 import type { TestDatabase } from './helpers/postgres';
 import { createTestDatabase, describePostgres } from './helpers/postgres';
@@ -22,6 +23,8 @@ interface Replica {
   site: ContactTestApp;
   outbox: Outbox;
   sender: Sender;
+  /** How many rounds its sender has finished. */
+  rounds: () => number;
 }
 
 describePostgres('two replicas on one PostgreSQL outbox', () => {
@@ -37,14 +40,15 @@ describePostgres('two replicas on one PostgreSQL outbox', () => {
     replicas = await Promise.all(
       ['a', 'b'].map(async (name) => {
         const outbox = await openPostgresOutbox(db.url);
+        const counted = countClaims(outbox);
         const zendesk = createZendesk({ url: tickets.url, email: `replica-${name}@example.com`, apiToken: 'token', timeoutMs: 5000 });
         const sender = createSender({
-          outbox,
+          outbox: counted.outbox,
           tickets: zendesk,
           logger: pino({ level: 'silent' }),
           options: senderOptions({ pollMs: 20, baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 20 }, 5000, 30),
         });
-        return { name, outbox, sender, site: contactApp({ outbox }) };
+        return { name, outbox, sender, rounds: counted.rounds, site: contactApp({ outbox }) };
       }),
     );
   });
@@ -82,8 +86,9 @@ describePostgres('two replicas on one PostgreSQL outbox', () => {
       30_000,
       50,
     );
-    // Let both keep polling for a while: nothing more may be sent.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Let both look for work several more times: nothing more may be sent.
+    const roundsSoFar = replicas.map((replica) => replica.rounds());
+    await waitFor('both senders to finish 10 more rounds', () => replicas.every((replica, i) => replica.rounds() >= roundsSoFar[i]! + 10));
 
     const perId = tickets.creationsById();
     expect(perId.size).toBe(MESSAGES);

@@ -8,6 +8,7 @@ import { openSqliteOutbox } from '../../src/contact/sqlite-outbox';
 import type { TicketSystem } from '../../src/contact/zendesk';
 import { createZendesk } from '../../src/contact/zendesk';
 import { removeTempDir, tempDir } from './helpers/contact-app';
+import { countClaims } from './helpers/counting-outbox';
 import { FakeTicketServer, unusedPort } from './helpers/fake-ticket-server';
 import { waitFor } from './helpers/wait';
 
@@ -215,18 +216,20 @@ it('logs message ids, never names, emails or what the patient wrote', async () =
 });
 
 it('runs on its own once started: a notified message is sent without waiting for the poll', async () => {
+  const counted = countClaims(outbox);
   const sender = createSender({
-    outbox,
+    outbox: counted.outbox,
     tickets: createZendesk(zendeskAt(tickets.url)),
     logger: log.logger,
     options: { ...OPTIONS, pollMs: 60_000 },
   });
   sender.start();
   try {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Its first round finds nothing; the next poll would be a minute away.
+    await waitFor('the first round', () => counted.rounds() === 1);
     const { id } = await enqueueMessage(outbox, payload);
     sender.notify();
-    await waitFor('the message to be sent', async () => (await statusOf(id)) === 'sent', 10_000);
+    await waitFor('the message to be sent', async () => (await statusOf(id)) === 'sent');
     expect(tickets.creationsById().get(id)).toBe(1);
   } finally {
     await sender.stop();
@@ -238,7 +241,7 @@ it('stops promptly, finishing the message in flight', async () => {
   const sender = createSender({ outbox, tickets: createZendesk(zendeskAt(tickets.url)), logger: log.logger, options: OPTIONS });
   const { id } = await enqueueMessage(outbox, payload);
   sender.start();
-  await waitFor('the request to arrive', () => tickets.creations.length === 1, 10_000);
+  await waitFor('the request to arrive', () => tickets.creations.length === 1);
   await sender.stop();
   expect(await statusOf(id)).toBe('sent');
 });

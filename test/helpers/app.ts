@@ -8,6 +8,9 @@ import type { Startup } from '../../src/render/startup';
 import { startUp } from '../../src/render/startup';
 
 export const fixtureContent = path.join(__dirname, '..', 'fixtures', 'content');
+/** Two articles of twelve sections that all mention "password": several pages of search results. */
+export const manyResultsContent = path.join(__dirname, '..', 'fixtures', 'many-results');
+/** The real content: only for the few tests about the content itself. */
 export const siteContent = path.join(__dirname, '..', '..', 'content');
 
 export function testConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): Config {

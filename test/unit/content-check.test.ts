@@ -44,26 +44,25 @@ describe('the help centre content', () => {
     expect(checkContent(site).map(formatProblem)).toEqual([]);
   });
 
-  it('has the five hubs on the home page, in order', () => {
-    expect(site.home.children.map((p) => p.title)).toEqual([
-      'Setting up NHS login',
-      'Proving who you are',
-      'Managing your NHS login',
-      'Using NHS login with websites and apps',
-      'Reference codes and technical problems',
-    ]);
+  it('puts every hub whose parent is home on the home page, in position order', () => {
+    const topHubs = [...site.hubs.values()].filter((hub) => hub.hub === site.home.name);
+    expect(topHubs.length).toBeGreaterThan(0);
+    const shown = site.home.children.filter((page) => page.kind === 'hub');
+    expect(new Set(shown)).toEqual(new Set(topHubs));
+    const positions = site.home.children.map((page) => page.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
-  it('explains at least 40 codes, from every range NHS login uses', () => {
+  it('explains codes from every range NHS login uses', () => {
     const codes = [...site.codes.keys()];
-    expect(codes.length).toBeGreaterThanOrEqual(40);
     const ranges = new Set(codes.map((c) => c.slice(3, 4)));
     for (const range of ['0', '1', '2', '3', '4', '5', '7', '8']) expect(ranges).toContain(range);
   });
 
-  it('ships the seed article as the mobile phone page', () => {
-    const page = site.byUrl.get('/manage/mobile-phone')!;
-    expect(page.file).toMatch(/content\/manage\/mobile-phone\.md$/);
-    expect(['CID3001', 'CID3002', 'CID3003', 'CID3006', 'CID3007'].map((c) => site.codes.get(c)?.page)).toEqual(Array(5).fill(page));
+  it('ships the seed article: the mobile phone page explains CID3001, 3002, 3003, 3006 and 3007', () => {
+    // Found by the code it explains, wherever an editor keeps the file.
+    const seed = site.codes.get('CID3006')?.page;
+    expect(seed?.title).toMatch(/mobile phone/i);
+    expect(['CID3001', 'CID3002', 'CID3003', 'CID3006', 'CID3007'].map((c) => site.codes.get(c)?.page)).toEqual(Array(5).fill(seed));
   });
 });

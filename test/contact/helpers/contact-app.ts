@@ -15,10 +15,10 @@ import type { ContactDependencies } from '../../../src/contact/setup';
 import { openSqliteOutbox } from '../../../src/contact/sqlite-outbox';
 import type { Startup } from '../../../src/render/startup';
 import { startUp } from '../../../src/render/startup';
-import { fixtureContent, siteContent, testConfig } from '../../helpers/app';
+import { fixtureContent, testConfig } from '../../helpers/app';
 
-/** The site's real list of websites and apps. */
-export const services: Service[] = loadServices(siteContent)!;
+/** A short list of websites and apps, in test/fixtures/services/_data/services.yml. */
+export const services: Service[] = loadServices(path.join(__dirname, '..', '..', 'fixtures', 'services'))!;
 
 /** A folder of its own under the system temp folder, removed by `removeTempDir`. */
 export function tempDir(prefix = 'contact-'): string {

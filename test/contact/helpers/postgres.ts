@@ -2,9 +2,10 @@ import crypto from 'node:crypto';
 import { Client } from 'pg';
 
 /**
- * PostgreSQL for tests. TEST_DATABASE_URL names a server the tests may create databases on
- * (.ci/run starts one and sets it). Without it, PostgreSQL tests are skipped locally; in CI
- * (CI=true) a missing URL fails them instead, so they can never be skipped silently there.
+ * PostgreSQL for tests. TEST_DATABASE_URL names a server the tests may create databases on.
+ * When it is not set, the global setup (test/global-setup.ts) starts a throwaway server for
+ * the run and sets it. Without any PostgreSQL, these tests are skipped locally (the run says
+ * why, once); in CI (CI=true) the run fails instead, so they can never be skipped silently there.
  */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const inCi = process.env.CI === 'true';
@@ -19,7 +20,8 @@ export interface TestDatabase {
 
 /** A new, empty database for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI (see .ci/run)');
+  if (!TEST_DATABASE_URL)
+    throw new Error('TEST_DATABASE_URL is not set and the global setup started no PostgreSQL (see test/global-setup.ts)');
   const name = `help_centre_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();

@@ -1,10 +1,46 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { buildServer, PROJECT_ROOT } from '../../browser/support/server';
+import { PROJECT_ROOT } from '../../browser/support/server';
 
-export { buildServer, PROJECT_ROOT };
+export { PROJECT_ROOT };
+
+/** The compiled server that `npm start` runs. */
+export const DIST = path.join(PROJECT_ROOT, 'dist');
+
+export interface CompiledServer {
+  /** Stands in for dist/: pass it to `startBuiltServer` and `runMessages`. */
+  dir: string;
+  remove(): void;
+}
+
+/**
+ * Compiles src/ as `npm run build` does, into a folder of its own beside dist/ (so paths from it
+ * resolve the same way), leaving dist/ alone for other test files reading it meanwhile. Types
+ * are not checked here: `npm run lint` does that. The stylesheet stays the one in dist/assets,
+ * which the global setup builds.
+ */
+export function compileServer(): CompiledServer {
+  const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, '.test-dist-'));
+  const tsc = require.resolve('typescript/bin/tsc');
+  try {
+    execFileSync(
+      process.execPath,
+      [tsc, '-p', path.join(PROJECT_ROOT, 'tsconfig.json'), '--outDir', dir, '--noCheck', '--sourceMap', 'false'],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: 'pipe',
+      },
+    );
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`tsc failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`);
+  }
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
 
 /** The environment a child gets: ours without any ticket system or database settings, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -24,9 +60,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node dist/cli/server.js` with PORT=0 and resolves once it logs the port it bound. */
-export async function startBuiltServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'server.js')], {
+/** Spawns `node <build>/cli/server.js` with PORT=0 and resolves once it logs the port it bound. */
+export async function startBuiltServer(env: Record<string, string>, build = DIST): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [path.join(build, 'cli', 'server.js')], {
     cwd: PROJECT_ROOT,
     env: childEnv({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,10 +107,18 @@ export async function startBuiltServer(env: Record<string, string>): Promise<Ser
   };
 }
 
-/** Runs `npm run messages -- <args>` and returns what it printed and its exit code. */
-export function runMessages(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs what `npm run messages -- <args>` runs (`node <build>/cli/messages.js`) and returns what
+ * it printed and its exit code.
+ */
+export function runMessages(
+  args: string[],
+  env: Record<string, string>,
+  build = DIST,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'messages', '--', ...args], { cwd: PROJECT_ROOT, env: childEnv(env) }, (error, stdout, stderr) => {
+    const script = path.join(build, 'cli', 'messages.js');
+    execFile(process.execPath, [script, ...args], { cwd: PROJECT_ROOT, env: childEnv(env) }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
