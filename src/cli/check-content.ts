@@ -1,16 +1,21 @@
 import { loadConfig } from '../config';
 import { checkContent } from '../content/check';
 import { ContentError, formatProblem } from '../content/errors';
+import { readDataFile } from '../content/files';
+import { LEDGER_FILE } from '../content/ledger';
 import { loadSite } from '../render/rendered-site';
 import { createViews } from '../render/views';
 
-/** `npm run check:content`: loads the content and prints every problem, each with file and line. */
+/**
+ * `npm run check:content`: loads the content, runs the editorial checks and the ledger of published
+ * links (content/_data/published.txt), and prints every problem, each with file and line.
+ */
 function main(): number {
   const config = loadConfig(process.env);
   const views = createViews(config.viewsDir);
   let problems;
   try {
-    problems = checkContent(loadSite(config.contentDir, config.viewsDir, views));
+    problems = checkContent(loadSite(config.contentDir, config.viewsDir, views), readDataFile(config.contentDir, LEDGER_FILE));
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     problems = error.problems;

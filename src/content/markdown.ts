@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 
 type Token = MarkdownIt.Token;
 import container from 'markdown-it-container';
+import { checkHtml, sanitiseHtml, sanitiseInlineTag } from './raw-html';
 import { findCodes } from './reference-codes';
 
 export interface Heading {
@@ -33,6 +34,23 @@ export interface RenderedMarkdown {
   links: Link[];
   /** Codes mentioned before the first heading, which no section can own. */
   orphanCodes: { code: string; line: number }[];
+  /** What the markdown itself gets wrong (refused HTML, images, ids), each with its body line. */
+  problems: { line: number; message: string }[];
+}
+
+/** An image as a page shows it: its versioned URL and its size in pixels. */
+export interface ResolvedImage {
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** What a page's markdown needs from outside it: its section aliases and the image files. */
+export interface MarkdownContext {
+  /** Old section id -> current heading id (front matter `section_aliases`). */
+  aliases?: Map<string, string>;
+  /** The served form of an image `src`, or why there is none. */
+  resolveImage?: (src: string) => ResolvedImage | string;
 }
 
 /** The NHS.UK components that content can use through `::: name` blocks. */
@@ -82,6 +100,7 @@ function inlineText(token: Token | undefined): string {
 
 interface Env {
   result: Omit<RenderedMarkdown, 'html'>;
+  context: MarkdownContext;
 }
 
 /**
@@ -96,8 +115,11 @@ function recordStructure(tokens: Token[], env: Env): void {
     const token = tokens[i]!;
     const line = (token.map?.[0] ?? 0) + 1;
     if (token.type === 'heading_open' && (token.tag === 'h2' || token.tag === 'h3')) {
+      const explicit = takeExplicitId(tokens[i + 1], line, env);
       const text = inlineText(tokens[i + 1]).trim();
-      const id = uniqueSlug(slugify(text), used);
+      const id = explicit && !used.has(explicit) ? explicit : uniqueSlug(slugify(text), used);
+      if (explicit && id !== explicit) env.result.problems.push({ line, message: `heading id "${explicit}" is used by an earlier heading on this page` });
+      used.add(id);
       token.attrSet('id', id);
       const heading: Heading = { id, text, level: Number(token.tag.slice(1)), line };
       headings.push(heading);
@@ -121,6 +143,118 @@ function recordStructure(tokens: Token[], env: Env): void {
     }
     const text = inlineText(token);
     if (current) current.body = current.body ? `${current.body} ${text}` : text;
+  }
+}
+
+// ---- Explicit heading ids: `## Heading text {#explicit-id}` ----------------------------------
+
+/** `{#id}` at the end of a heading; the id keeps links working when the words change. */
+const EXPLICIT_ID = /\s*\{#([^}\s]*)\}\s*$/;
+const HEADING_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Strips `{#id}` from a heading's inline token and returns the id, if the heading has one. */
+function takeExplicitId(inline: Token | undefined, line: number, env: Env): string | undefined {
+  const last = inline?.children?.[inline.children.length - 1];
+  const match = last?.type === 'text' ? EXPLICIT_ID.exec(last.content) : null;
+  if (!inline || !last || !match) return undefined;
+  last.content = last.content.slice(0, match.index);
+  inline.content = inline.content.replace(EXPLICIT_ID, '');
+  if (HEADING_ID.test(match[1]!)) return match[1];
+  env.result.problems.push({ line, message: `heading id "{#${match[1]}}" must be lower-case letters, digits and hyphens, like {#expired-link}` });
+  return undefined;
+}
+
+// ---- Section aliases: old ids kept at the section they moved to ----------------------------
+
+/**
+ * Puts an empty element carrying each old id first inside the heading it now points to, so a
+ * browser following `#old-id` lands on that heading, with or without JavaScript. Aliases whose
+ * target is not a heading, or whose old id is still a heading, are left to the site's checks.
+ */
+function addAliasAnchors(tokens: Token[], env: Env): void {
+  const aliases = env.context.aliases;
+  if (!aliases || aliases.size === 0) return;
+  const ids = new Set(env.result.headings.map((h) => h.id));
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    const inline = tokens[i + 1];
+    if (token.type !== 'heading_open' || !inline?.children) continue;
+    const id = token.attrGet('id');
+    const old = [...aliases].filter(([from, to]) => to === id && !ids.has(from)).map(([from]) => from);
+    const anchors = old.sort().map((from) => {
+      const anchor = new (inline.constructor as new (type: string, tag: string, nesting: number) => Token)('section_alias', 'span', 0);
+      anchor.attrSet('id', from);
+      return anchor;
+    });
+    inline.children.unshift(...anchors);
+  }
+}
+
+function renderAlias(tokens: Token[], idx: number): string {
+  return `<span id="${tokens[idx]!.attrGet('id')}" class="app-section-alias"></span>`;
+}
+
+// ---- Raw HTML: checked against the allowlist, then sanitised -------------------------------
+
+/** Refuses HTML outside the allowlist with its line, records its links, and sanitises it. */
+function checkRawHtml(tokens: Token[], env: Env): void {
+  const report = (content: string, line: number): void => {
+    const check = checkHtml(content);
+    for (const problem of check.problems) env.result.problems.push({ line: line + problem.offset, message: problem.message });
+    for (const link of check.links) env.result.links.push({ href: link.href, line: line + link.offset });
+  };
+  for (const token of tokens) {
+    const line = (token.map?.[0] ?? 0) + 1;
+    if (token.type === 'html_block') {
+      report(token.content, line);
+      token.content = `${sanitiseHtml(token.content).trim()}\n`;
+    } else if (token.type === 'inline') {
+      let childLine = line;
+      for (const child of token.children ?? []) {
+        if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1;
+        else if (child.type === 'html_inline') {
+          if (!child.content.startsWith('</')) report(child.content, childLine);
+          child.content = sanitiseInlineTag(child.content);
+        }
+      }
+    }
+  }
+}
+
+// ---- Images: files under content/_images, with their size and alt text ---------------------
+
+/** The title that marks an image as decorative: `![](/images/divider.png "decorative")`. */
+export const DECORATIVE = 'decorative';
+
+/** Gives every image its served URL, width and height; refuses missing files and missing alt text. */
+function resolveImages(tokens: Token[], env: Env): void {
+  for (const token of tokens) {
+    if (token.type !== 'inline') continue;
+    let line = (token.map?.[0] ?? 0) + 1;
+    for (const child of token.children ?? []) {
+      if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
+      if (child.type !== 'image') continue;
+      const src = String(child.attrGet('src') ?? '');
+      const alt = child.content.trim();
+      const decorative = child.attrGet('title') === DECORATIVE;
+      const problem = (message: string): void => {
+        env.result.problems.push({ line, message });
+      };
+      if (decorative) {
+        child.attrs = (child.attrs ?? []).filter(([name]) => name !== 'title');
+        if (alt) problem(`image "${src}" is marked "${DECORATIVE}" but has alt text "${alt}": remove one of them`);
+      } else if (!alt) {
+        problem(`image "${src}" has no alt text: describe it, ![What the image shows](${src}), or if it only decorates the page mark it ![](${src} "${DECORATIVE}")`);
+      }
+      const resolved = env.context.resolveImage ? env.context.resolveImage(src) : `image "${src}" cannot be shown here`;
+      if (typeof resolved === 'string') {
+        problem(resolved);
+        continue;
+      }
+      child.attrSet('src', resolved.url);
+      child.attrSet('width', String(resolved.width));
+      child.attrSet('height', String(resolved.height));
+    }
   }
 }
 
@@ -158,13 +292,16 @@ function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, rend
 }
 
 /** The markdown parser for articles and hubs: markdown-it with our heading ids and NHS.UK blocks. */
-export function createMarkdown(renderComponent: RenderComponent): (source: string) => RenderedMarkdown {
-  const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export function createMarkdown(renderComponent: RenderComponent): (source: string, context?: MarkdownContext) => RenderedMarkdown {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   for (const name of Object.keys(BLOCKS)) md.use(container, name);
 
   md.core.ruler.push('help_centre_structure', (state) => {
     const env = state.env as unknown as Env;
+    checkRawHtml(state.tokens, env);
+    resolveImages(state.tokens, env);
     recordStructure(state.tokens, env);
+    addAliasAnchors(state.tokens, env);
     state.tokens = renderBlocks(md, state.tokens, env, renderComponent);
   });
 
@@ -174,8 +311,10 @@ export function createMarkdown(renderComponent: RenderComponent): (source: strin
     return renderHr(tokens, idx, options, env, self);
   };
 
-  return (source) => {
-    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [] } };
+  md.renderer.rules.section_alias = renderAlias;
+
+  return (source, context = {}) => {
+    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context };
     const html = md.render(source, env as unknown as MarkdownIt.Env);
     return { html, ...env.result };
   };
