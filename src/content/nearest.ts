@@ -16,9 +16,13 @@ export function editDistance(a: string, b: string): number {
  * (more than half of the longer string would have to change).
  */
 export function nearest(wanted: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  // A shortened or lengthened form (`expired-link` for `expired-link-reference-cid3006`) is the likeliest.
+  const containing = list.filter((c) => wanted.length >= 3 && (c.startsWith(wanted) || wanted.startsWith(c)) && c.length >= 3);
+  if (containing.length > 0) return containing.sort((a, b) => editDistance(wanted, a) - editDistance(wanted, b) || (a < b ? -1 : 1))[0];
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const distance = editDistance(wanted, candidate);
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
