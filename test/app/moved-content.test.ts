@@ -27,7 +27,7 @@ const bodyOf = async (url: string): Promise<{ status: number; location?: string;
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
-  return { status: res.status, location: res.headers.location as string | undefined, body: res.body as Buffer };
+  return { status: res.status, location: res.headers.location, body: res.body as Buffer };
 };
 
 describe('moved content in the server', () => {
