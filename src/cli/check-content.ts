@@ -1,10 +1,15 @@
 import { loadConfig } from '../config';
 import { MAX_READING_AGE, checkContent, readabilityOf } from '../content/check';
 import { ContentError, formatProblem } from '../content/errors';
+import { readDataFile } from '../content/files';
+import { LEDGER_FILE } from '../content/ledger';
 import { loadSite } from '../render/rendered-site';
 import { createViews } from '../render/views';
 
-/** `npm run check:content`: loads the content and prints every problem, each with file and line. */
+/**
+ * `npm run check:content`: loads the content, runs the editorial checks and the ledger of published
+ * links (content/_data/published.txt), and prints every problem, each with file and line.
+ */
 function main(): number {
   const config = loadConfig(process.env);
   const views = createViews(config.viewsDir);
@@ -21,7 +26,7 @@ function main(): number {
       process.stdout.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:\n`);
       for (const warning of warnings) process.stdout.write(`  ${formatProblem(warning)}\n`);
     }
-    problems = checkContent(site);
+    problems = checkContent(site, readDataFile(config.contentDir, LEDGER_FILE));
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     problems = error.problems;

@@ -1,7 +1,8 @@
 import type { Problem } from './errors';
 import { measureReadability } from './readability';
+import type { SourceFile } from './files';
+import { checkLedger } from './ledger';
 import type { Article, Site } from './site';
-import { ownerOf } from './site';
 
 export const MAX_SUBTITLE = 160;
 
@@ -48,16 +49,14 @@ export function readabilityOf(site: Site): ArticleReadability[] {
   });
 }
 
-/** Paths served by routes rather than content, that content may link to. */
-export const ROUTE_PATHS = new Set(['/search', '/cid', '/cid.json', '/contact', '/sitemap.xml']);
-
 /**
  * The editorial checks a site must pass on top of loading: complete articles, unique positions,
- * links that resolve, contact codes that exist, one owner per code, no empty hubs and a reading
- * age of MAX_READING_AGE or below (long sentences are warnings: see readabilityOf).
+ * one owner per code, no empty hubs, a reading age of MAX_READING_AGE or below (long sentences
+ * are warnings: see readabilityOf), and every entry of the ledger of published links still
+ * resolving. (Links that do not resolve stop the site loading: see links.ts.)
  * Returns every problem at once, each with its file and line.
  */
-export function checkContent(site: Site): Problem[] {
+export function checkContent(site: Site, ledger?: SourceFile): Problem[] {
   const problems: Problem[] = [];
 
   for (const page of site.pages) {
@@ -69,11 +68,6 @@ export function checkContent(site: Site): Problem[] {
       if (!page.headings.some((h) => h.level === 2)) problems.push({ file: page.file, line: 1, message: 'has no ## heading' });
     } else if (page.children.length === 0) {
       problems.push({ file: page.file, line: 1, message: `hub "${page.name}" is empty: no page names it in "hub"` });
-    }
-
-    for (const link of page.links) {
-      const problem = checkLink(site, link.href);
-      if (problem) problems.push({ file: page.file, line: link.line, message: problem });
     }
   }
 
@@ -105,46 +99,7 @@ export function checkContent(site: Site): Problem[] {
     }
   }
 
+  problems.push(...checkLedger(site, ledger));
+
   return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Why an internal link does not resolve, or undefined when it does (or is external). */
-export function checkLink(site: Site, href: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return undefined;
-  let url: URL;
-  try {
-    url = new URL(href, 'http://site.invalid/');
-  } catch {
-    return `link "${href}" is not a valid address`;
-  }
-  const path = url.pathname;
-  const fragment = safeDecode(url.hash.slice(1));
-  if (fragment === undefined) return `link "${href}" has a malformed #fragment`;
-
-  const cid = /^\/cid\/([^/]+)$/.exec(path);
-  if (cid) {
-    return ownerOf(site, safeDecode(cid[1]!)) ? undefined : `link "${href}" names a reference code no section explains`;
-  }
-  if (path === '/contact') {
-    const error = url.searchParams.get('error');
-    if (error === null) return undefined;
-    return ownerOf(site, error) ? undefined : `contact link "${href}" names ${error}, which no section explains`;
-  }
-  if (ROUTE_PATHS.has(path)) return undefined;
-  if (href.startsWith('#') || path === '') return undefined;
-
-  const target = site.byUrl.get(path);
-  if (!target) return `link "${href}" goes to ${path}, which is not a page`;
-  if (fragment && !target.headings.some((h) => h.id === fragment)) {
-    return `link "${href}" goes to #${fragment}, which is not a heading on ${path}`;
-  }
-  return undefined;
 }

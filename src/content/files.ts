@@ -79,3 +79,48 @@ export function readContentFiles(contentDir: string): SourceFile[] {
   walk(contentDir);
   return files;
 }
+
+/** The folder of data files under the content folder: services, retired codes, the ledger. */
+export const DATA_DIR = '_data';
+/** The folder of images under the content folder, written in markdown as `/images/<name>`. */
+export const IMAGES_DIR = '_images';
+
+/** A data file under `content/_data/`, or undefined when there is none. */
+export function readDataFile(contentDir: string, name: string): SourceFile | undefined {
+  const full = path.join(contentDir, DATA_DIR, name);
+  if (!fs.existsSync(full) || !fs.statSync(full).isFile()) return undefined;
+  return {
+    relativePath: `${DATA_DIR}/${name}`,
+    displayPath: displayPathOf(full),
+    text: fs.readFileSync(full, 'utf8'),
+    modified: fs.statSync(full).mtime,
+  };
+}
+
+/** An image file under `content/_images/`, read as bytes. */
+export interface ImageFile {
+  /** Path under the images folder, with forward slashes: `nhs-app/login.png`. */
+  name: string;
+  displayPath: string;
+  bytes: Buffer;
+}
+
+/** Every image file under `content/_images/` (names starting with `.` are skipped). */
+export function readImageFiles(contentDir: string): ImageFile[] {
+  const root = path.join(contentDir, IMAGES_DIR);
+  const images: ImageFile[] = [];
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        images.push({ name: path.relative(root, full).split(path.sep).join('/'), displayPath: displayPathOf(full), bytes: fs.readFileSync(full) });
+      }
+    }
+  };
+  walk(root);
+  return images;
+}

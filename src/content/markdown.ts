@@ -4,6 +4,7 @@ type Token = MarkdownIt.Token;
 type RuleBlock = Parameters<MarkdownIt.MarkdownIt['block']['ruler']['push']>[1];
 import container from 'markdown-it-container';
 import type { ProseBlock } from './readability';
+import { checkHtml, sanitiseHtml, sanitiseInlineTag } from './raw-html';
 import { findCodes } from './reference-codes';
 import { SNIPPET_LIKE, SNIPPET_LINE, SNIPPETS_FOLDER } from './snippets';
 
@@ -45,6 +46,21 @@ export interface RenderedMarkdown {
 export interface MarkdownOptions {
   /** Snippets by name, included with `{{snippet name}}` on a line of its own. */
   snippets?: ReadonlyMap<string, string>;
+}
+
+/** An image as a page shows it: its versioned URL and its size in pixels. */
+export interface ResolvedImage {
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** What a page's markdown needs from outside it: its section aliases and the image files. */
+export interface MarkdownContext {
+  /** Old section id -> current heading id (front matter `section_aliases`). */
+  aliases?: Map<string, string>;
+  /** The served form of an image `src`, or why there is none. */
+  resolveImage?: (src: string) => ResolvedImage | string;
 }
 
 /** The NHS.UK components that content can use through `::: name` blocks. */
@@ -120,6 +136,7 @@ interface Env {
   result: Omit<RenderedMarkdown, 'html'>;
   /** True while a snippet is being parsed, so snippets cannot include snippets. */
   inSnippet?: boolean;
+  context: MarkdownContext;
 }
 
 /**
@@ -251,6 +268,100 @@ function snippetRule(snippets: ReadonlyMap<string, string>): RuleBlock {
   };
 }
 
+// ---- Section aliases: old ids kept at the section they moved to ----------------------------
+
+/**
+ * Puts an empty element carrying each old id first inside the heading it now points to, so a
+ * browser following `#old-id` lands on that heading, with or without JavaScript. Aliases whose
+ * target is not a heading, or whose old id is still a heading, are left to the site's checks.
+ */
+function addAliasAnchors(tokens: Token[], env: Env): void {
+  const aliases = env.context.aliases;
+  if (!aliases || aliases.size === 0) return;
+  const ids = new Set(env.result.headings.map((h) => h.id));
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    const inline = tokens[i + 1];
+    if (token.type !== 'heading_open' || !inline?.children) continue;
+    const id = token.attrGet('id');
+    const old = [...aliases].filter(([from, to]) => to === id && !ids.has(from)).map(([from]) => from);
+    const anchors = old.sort().map((from) => {
+      const anchor = new (inline.constructor as new (type: string, tag: string, nesting: number) => Token)('section_alias', 'span', 0);
+      anchor.attrSet('id', from);
+      return anchor;
+    });
+    inline.children.unshift(...anchors);
+  }
+}
+
+function renderAlias(tokens: Token[], idx: number): string {
+  return `<span id="${tokens[idx]!.attrGet('id')}" class="app-section-alias"></span>`;
+}
+
+// ---- Raw HTML: checked against the allowlist, then sanitised -------------------------------
+
+/** Refuses HTML outside the allowlist with its line, records its links, and sanitises it. */
+function checkRawHtml(tokens: Token[], env: Env): void {
+  const report = (content: string, line: number): void => {
+    const check = checkHtml(content);
+    for (const problem of check.problems) env.result.problems.push({ line: line + problem.offset, message: problem.message });
+    for (const link of check.links) env.result.links.push({ href: link.href, line: line + link.offset });
+  };
+  for (const token of tokens) {
+    const line = (token.map?.[0] ?? 0) + 1;
+    if (token.type === 'html_block') {
+      report(token.content, line);
+      token.content = `${sanitiseHtml(token.content).trim()}\n`;
+    } else if (token.type === 'inline') {
+      let childLine = line;
+      for (const child of token.children ?? []) {
+        if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1;
+        else if (child.type === 'html_inline') {
+          if (!child.content.startsWith('</')) report(child.content, childLine);
+          child.content = sanitiseInlineTag(child.content);
+        }
+      }
+    }
+  }
+}
+
+// ---- Images: files under content/_images, with their size and alt text ---------------------
+
+/** The title that marks an image as decorative: `![](/images/divider.png "decorative")`. */
+export const DECORATIVE = 'decorative';
+
+/** Gives every image its served URL, width and height; refuses missing files and missing alt text. */
+function resolveImages(tokens: Token[], env: Env): void {
+  for (const token of tokens) {
+    if (token.type !== 'inline') continue;
+    let line = (token.map?.[0] ?? 0) + 1;
+    for (const child of token.children ?? []) {
+      if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
+      if (child.type !== 'image') continue;
+      const src = String(child.attrGet('src') ?? '');
+      const alt = child.content.trim();
+      const decorative = child.attrGet('title') === DECORATIVE;
+      const problem = (message: string): void => {
+        env.result.problems.push({ line, message });
+      };
+      if (decorative) {
+        child.attrs = (child.attrs ?? []).filter(([name]) => name !== 'title');
+        if (alt) problem(`image "${src}" is marked "${DECORATIVE}" but has alt text "${alt}": remove one of them`);
+      } else if (!alt) {
+        problem(`image "${src}" has no alt text: describe it, ![What the image shows](${src}), or if it only decorates the page mark it ![](${src} "${DECORATIVE}")`);
+      }
+      const resolved = env.context.resolveImage ? env.context.resolveImage(src) : `image "${src}" cannot be shown here`;
+      if (typeof resolved === 'string') {
+        problem(resolved);
+        continue;
+      }
+      child.attrSet('src', resolved.url);
+      child.attrSet('width', String(resolved.width));
+      child.attrSet('height', String(resolved.height));
+    }
+  }
+}
+
 /** Replaces each `::: name` block's tokens by the HTML of the matching NHS.UK component. */
 function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, renderComponent: RenderComponent): Token[] {
   const out: Token[] = [];
@@ -286,17 +397,23 @@ function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, rend
 
 /**
  * The markdown parser for articles and hubs: markdown-it with our heading ids, snippets,
- * contact links for code sections and NHS.UK blocks.
+ * contact links for code sections, section aliases, checked raw HTML, images and NHS.UK blocks.
  */
-export function createMarkdown(renderComponent: RenderComponent, options: MarkdownOptions = {}): (source: string) => RenderedMarkdown {
-  const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export function createMarkdown(
+  renderComponent: RenderComponent,
+  options: MarkdownOptions = {},
+): (source: string, context?: MarkdownContext) => RenderedMarkdown {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   for (const name of Object.keys(BLOCKS)) md.use(container, name);
   md.block.ruler.before('paragraph', 'snippet', snippetRule(options.snippets ?? new Map()));
 
   md.core.ruler.push('help_centre_structure', (state) => {
     const env = state.env as unknown as Env;
+    checkRawHtml(state.tokens, env);
+    resolveImages(state.tokens, env);
     const owned = recordStructure(state.tokens, env);
     addContactLinks(md, state.tokens, owned);
+    addAliasAnchors(state.tokens, env);
     state.tokens = renderBlocks(md, state.tokens, env, renderComponent);
   });
 
@@ -306,8 +423,10 @@ export function createMarkdown(renderComponent: RenderComponent, options: Markdo
     return renderHr(tokens, idx, options, env, self);
   };
 
-  return (source) => {
-    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] } };
+  md.renderer.rules.section_alias = renderAlias;
+
+  return (source, context = {}) => {
+    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context };
     const html = md.render(source, env as unknown as MarkdownIt.Env);
     return { html, ...env.result };
   };

@@ -1,5 +1,7 @@
 import matter from 'gray-matter';
 import type { Problem } from './errors';
+import type { YamlProblem } from './yaml';
+import { parseYaml } from './yaml';
 import type { SourceFile } from './files';
 import { urlFromPath } from './files';
 
@@ -23,6 +25,10 @@ interface PageFields {
   bodyLine: number;
   /** Line of each front-matter key, for messages. */
   lines: Record<string, number>;
+  /** Old URLs that answer with a 301 to this page (`redirect_from`), in canonical form. */
+  redirectFrom: string[];
+  /** Old section ids kept working on this page (`section_aliases`): old id -> current heading id. */
+  sectionAliases: Map<string, string>;
 }
 
 export interface HubSource extends PageFields {
@@ -65,10 +71,65 @@ function addMonths(date: Date, months: number): Date {
   return result;
 }
 
-interface YamlError {
-  reason?: string;
-  mark?: { line?: number };
-  message?: string;
+/** Heading ids and their aliases: lower-case letters, digits and hyphens. */
+export const SECTION_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** An old URL as the redirect lookup keys it: lower case, no trailing slash or `/index`. */
+export function redirectKey(url: string): string {
+  return url.toLowerCase().replace(/\/+$/, '').replace(/\/index$/, '') || '/';
+}
+
+/** Thrown by the front-matter engine so that the problem keeps its file line. */
+class FrontMatterYamlError extends Error {
+  constructor(readonly problem: YamlProblem) {
+    super(problem.message);
+  }
+}
+
+/** gray-matter's options: front matter parsed by the project's js-yaml (gray-matter's own is js-yaml 3). */
+const MATTER_OPTIONS = {
+  engines: {
+    yaml: (source: string): object => {
+      // gray-matter passes the text after the opening `---`, so its first line is file line 1.
+      const result = parseYaml(source, 1);
+      if (result.problem) throw new FrontMatterYamlError(result.problem);
+      return result.value && typeof result.value === 'object' ? result.value : {};
+    },
+  },
+};
+
+function parseRedirects(value: unknown, at: (message: string) => void): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) {
+    at(`"redirect_from" must be a list of old addresses, like - /manage/old-name (got ${JSON.stringify(value)})`);
+    return [];
+  }
+  const urls: string[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string' || !/^\/[^\s?#\\]*$/.test(item.trim()) || item.trim().startsWith('//')) {
+      at(`"redirect_from" entries must be site paths starting with one /, without ? or # (got ${JSON.stringify(item)})`);
+      continue;
+    }
+    urls.push(redirectKey(item.trim()));
+  }
+  return urls;
+}
+
+function parseAliases(value: unknown, at: (message: string) => void): Map<string, string> {
+  const aliases = new Map<string, string>();
+  if (value === undefined || value === null) return aliases;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    at(`"section_aliases" must map each old id to a heading id, like  old-id: new-id  (got ${JSON.stringify(value)})`);
+    return aliases;
+  }
+  for (const [oldId, target] of Object.entries(value as Record<string, unknown>)) {
+    if (!SECTION_ID.test(oldId)) at(`"section_aliases": "${oldId}" is not an id (lower-case letters, digits and hyphens)`);
+    else if (typeof target !== 'string' || !SECTION_ID.test(target)) {
+      at(`"section_aliases": "${oldId}" must name the id of a heading on this page (got ${JSON.stringify(target)})`);
+    } else aliases.set(oldId, target);
+  }
+  return aliases;
 }
 
 /**
@@ -87,11 +148,10 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
   }
   let parsed: matter.GrayMatterFile<string>;
   try {
-    parsed = matter(file.text);
+    parsed = matter(file.text, MATTER_OPTIONS);
   } catch (error) {
-    const yaml = error as YamlError;
-    const line = typeof yaml.mark?.line === 'number' ? yaml.mark.line + 2 : undefined;
-    at(`YAML syntax error in front matter: ${yaml.reason ?? yaml.message ?? String(error)}`, line);
+    if (!(error instanceof FrontMatterYamlError)) throw error;
+    at(`front matter: ${error.problem.message}`, error.problem.line);
     return { problems };
   }
   const data: Record<string, unknown> =
@@ -155,7 +215,23 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     at(`"next_review" must be a date like 2027-05-25 (got ${JSON.stringify(data.next_review)})`, lineOf('next_review'));
   }
 
-  const known = new Set(['type', 'name', 'title', 'subtitle', 'short_title', 'hub', 'position', 'layout', 'reviewed', 'next_review']);
+  const redirectFrom = parseRedirects(data.redirect_from, (message) => at(message, lineOf('redirect_from')));
+  const sectionAliases = parseAliases(data.section_aliases, (message) => at(message, lineOf('section_aliases')));
+
+  const known = new Set([
+    'type',
+    'name',
+    'title',
+    'subtitle',
+    'short_title',
+    'hub',
+    'position',
+    'layout',
+    'reviewed',
+    'next_review',
+    'redirect_from',
+    'section_aliases',
+  ]);
   for (const key of Object.keys(data)) {
     if (!known.has(key)) at(`unknown front-matter key "${key}"`, lineOf(key));
   }
@@ -177,6 +253,8 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     body: parsed.content,
     bodyLine,
     lines,
+    redirectFrom,
+    sectionAliases,
   };
   const page: PageSource = type === 'hub' ? { ...fields, kind: 'hub', name: name! } : { ...fields, kind: 'article', layout };
   return { page, problems };

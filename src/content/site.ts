@@ -1,8 +1,14 @@
 import type { Problem } from './errors';
 import { ContentError } from './errors';
-import type { SourceFile } from './files';
-import type { Heading, Link, RenderedMarkdown, Section } from './markdown';
+import type { ImageFile, SourceFile } from './files';
+import type { SiteImage } from './images';
+import { buildImages, resolveImage } from './images';
+import type { LinkTargets } from './links';
+import { ROUTE_PATHS, checkLink } from './links';
+import type { Heading, Link, MarkdownContext, RenderedMarkdown, Section } from './markdown';
 import { compareCodes, normaliseCode } from './reference-codes';
+import type { RetiredCode } from './retired-codes';
+import { parseRetiredCodes } from './retired-codes';
 import type { ArticleSource, HubSource, PageSource } from './schema';
 import { HOME_HUB, parsePage } from './schema';
 
@@ -36,13 +42,28 @@ export interface Site {
   hubs: Map<string, Hub>;
   /** Every reference code, in numeric order. */
   codes: Map<string, CodeOwner>;
+  /** Old URLs (`redirect_from`) and the page each now answers with, by redirect key. */
+  redirects: Map<string, Page>;
+  /** Codes NHS login no longer shows, from content/_data/retired-codes.yml, in numeric order. */
+  retired: Map<string, RetiredCode>;
+  /** Every image under content/_images, by the `/images/<name>` that markdown uses. */
+  images: Map<string, SiteImage>;
   ancestorsOf(page: Page): Hub[];
 }
 
 export interface BuildOptions {
-  renderMarkdown: (source: string) => RenderedMarkdown;
+  renderMarkdown: (source: string, context?: MarkdownContext) => RenderedMarkdown;
   /** Layouts that exist under views/, e.g. `layouts/article.njk`. */
   layouts: Set<string>;
+  /** The files under content/_images. */
+  images?: ImageFile[];
+  /** content/_data/retired-codes.yml, when there is one. */
+  retiredCodes?: SourceFile;
+}
+
+/** Paths an old URL cannot take over: the routes and the asset folders. */
+function isReservedPath(url: string): boolean {
+  return ROUTE_PATHS.has(url) || /^\/(?:cid|static|assets|contact)(?:\/|$)/.test(url);
 }
 
 /** The section that explains a code typed in any accepted form (`CID3006`, `cid3006`, `3006`), if any. */
@@ -96,19 +117,25 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
   const problems: Problem[] = [];
   const pages: Page[] = [];
   const renderedBy = new Map<Page, { bodyLine: number; orphans: RenderedMarkdown['orphanCodes'] }>();
+  const imageSet = buildImages(options.images ?? []);
+  problems.push(...imageSet.problems);
+  const { images } = imageSet;
 
   for (const file of files) {
     const result = parsePage(file);
     problems.push(...result.problems);
     if (!result.page) continue;
     const source = result.page;
-    const rendered = options.renderMarkdown(source.body);
+    const rendered = options.renderMarkdown(source.body, {
+      aliases: source.sectionAliases,
+      resolveImage: (src) => resolveImage(images, src),
+    });
     const offset = source.bodyLine - 1;
+    for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
     const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
     rendered.headings = shift(rendered.headings);
     rendered.links = shift(rendered.links);
     rendered.sections = shift(rendered.sections).map((s) => ({ ...s, bodyCodes: shift(s.bodyCodes), prose: shift(s.prose) }));
-    for (const problem of shift(rendered.problems)) problems.push({ file: source.file, ...problem });
     const page = build(source, rendered);
     renderedBy.set(page, { bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes) });
     if (source.kind === 'article' && !options.layouts.has(source.layout)) {
@@ -184,6 +211,32 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
     }
   }
 
+  const redirects = checkRedirects(pages, byUrl, problems);
+  checkAliases(pages, problems);
+  const { retired, problems: retiredProblems } = parseRetiredCodes(options.retiredCodes);
+  problems.push(...retiredProblems);
+  for (const entry of retired.values()) {
+    const owner = codes.get(entry.code);
+    if (owner) {
+      problems.push({
+        file: entry.file,
+        line: entry.line,
+        message: `${entry.code} is marked retired, but "${owner.section.text}" in ${owner.page.file}:${owner.line} still explains it; remove one of them`,
+      });
+    }
+  }
+  const targets: LinkTargets = { byUrl, redirects, hasCode: (code) => codes.has(code) || retired.has(code) };
+  for (const page of pages) {
+    for (const link of page.links) {
+      const problem = checkLink(targets, link.href, page);
+      if (problem) problems.push({ file: page.file, line: link.line, message: problem });
+    }
+  }
+  for (const entry of retired.values()) {
+    const problem = entry.see === undefined ? undefined : checkLink(targets, entry.see);
+    if (problem) problems.push({ file: entry.file, line: entry.line, message: `"see": ${problem}` });
+  }
+
   if (problems.length > 0) throw new ContentError(problems);
   if (!home) throw new ContentError([{ file: '(content)', message: 'the content folder has no pages' }]);
 
@@ -198,5 +251,37 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
   };
 
   const orderedCodes = new Map([...codes.entries()].sort(([a], [b]) => compareCodes(a, b)));
-  return { home, pages: sorted, byUrl, hubs, codes: orderedCodes, ancestorsOf };
+  const orderedRetired = new Map([...retired.entries()].sort(([a], [b]) => compareCodes(a, b)));
+  return { home, pages: sorted, byUrl, hubs, codes: orderedCodes, redirects, retired: orderedRetired, images, ancestorsOf };
+}
+
+/** Every old URL and the page it redirects to; an old URL claimed twice, or still a page, is a problem. */
+function checkRedirects(pages: Page[], byUrl: Map<string, Page>, problems: Problem[]): Map<string, Page> {
+  const redirects = new Map<string, Page>();
+  for (const page of pages) {
+    const line = page.lines.redirect_from;
+    for (const old of page.redirectFrom) {
+      const live = byUrl.get(old);
+      const other = redirects.get(old);
+      if (live) problems.push({ file: page.file, line, message: `"redirect_from" lists ${old}, but that is the address of ${live.file}; a live page cannot redirect` });
+      else if (isReservedPath(old)) problems.push({ file: page.file, line, message: `"redirect_from" lists ${old}, which the site itself serves` });
+      else if (other && other !== page) problems.push({ file: page.file, line, message: `"redirect_from" lists ${old}, but ${other.file} lists it too; an old address can go to one page only` });
+      else redirects.set(old, page);
+    }
+  }
+  return new Map([...redirects.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A section alias must point at a heading on its page, and must not be a heading id itself. */
+function checkAliases(pages: Page[], problems: Problem[]): void {
+  for (const page of pages) {
+    const ids = new Set(page.headings.map((h) => h.id));
+    const line = page.lines.section_aliases;
+    for (const [old, target] of page.sectionAliases) {
+      if (ids.has(old)) problems.push({ file: page.file, line, message: `"section_aliases": "${old}" is still the id of a heading on this page; an alias is for an id that is gone` });
+      else if (!ids.has(target)) {
+        problems.push({ file: page.file, line, message: `"section_aliases": "${old}" points to "${target}", which is not a heading id on this page (ids: ${[...ids].join(', ')})` });
+      }
+    }
+  }
 }

@@ -16,6 +16,7 @@ import { sendPrepared } from './send';
 import { contact } from './routes/contact';
 import { meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
+import { redirects } from './routes/redirects';
 import { referenceCodes } from './routes/reference-codes';
 import { search } from './routes/search';
 
@@ -70,11 +71,12 @@ export function createApp({
 
   app.use(meta(current));
   app.use((req, res, next) => {
-    const asset = req.path.startsWith(ASSET_PREFIX) ? assets.get(req.path) : undefined;
+    const asset = req.path.startsWith(ASSET_PREFIX) ? (assets.get(req.path) ?? current().images.get(req.path)) : undefined;
     return asset ? sendPrepared(req, res, asset, CACHE.immutable) : next();
   });
   app.use('/assets', express.static(nhsukAssetsDir, { dotfiles: 'deny', index: false, redirect: false, maxAge: '1d', fallthrough: true }));
 
+  app.use(redirects(current));
   app.use(redirectToCanonical((path) => current().pages.has(path)));
   app.use(pages(current));
   app.use(referenceCodes(current, insights));

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
-import { readContentFiles } from '../content/files';
+import { readContentFiles, readDataFile, readImageFiles } from '../content/files';
+import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import { createMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';
 import type { Site } from '../content/site';
@@ -22,8 +23,10 @@ export interface RenderedSite {
   site: Site;
   /** Rendered hub and article pages by URL. */
   pages: Map<string, PreparedBody>;
-  /** Other documents rendered once: the reference-code index and its JSON. */
+  /** Other documents rendered once: the reference-code index and its JSON, and retired codes' pages. */
   documents: Map<string, PreparedBody>;
+  /** Content images by their versioned URL (`/static/images/name.<hash>.png`). */
+  images: Map<string, PreparedBody>;
   search: SearchIndex;
 }
 
@@ -41,7 +44,12 @@ export function listLayouts(viewsDir: string): Set<string> {
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment): Site {
   const renderMarkdown = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
-  return buildSite(readContentFiles(contentDir), { renderMarkdown, layouts: listLayouts(viewsDir) });
+  return buildSite(readContentFiles(contentDir), {
+    renderMarkdown,
+    layouts: listLayouts(viewsDir),
+    images: readImageFiles(contentDir),
+    retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),
+  });
 }
 
 /** Renders every hub and article once, ready to serve from memory. */
@@ -74,8 +82,46 @@ export function renderDocuments(site: Site, views: nunjucks.Environment, context
   documents.set('/cid', prepareBody(indexHtml, 'text/html; charset=utf-8'));
   documents.set('/cid.json', prepareBody(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
   documents.set('/sitemap.xml', prepareBody(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
+  for (const [path, body] of renderRetiredCodes(site, views, context)) documents.set(path, body);
   documents.set('/robots.txt', prepareBody(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8'));
   return documents;
+}
+
+/**
+ * The page for each retired code, at `/cid/<CODE>`: it says the code is no longer used and where to
+ * get help (the page its `see` names, else the home page). Served with 200 and noindex, the same as
+ * a static host would serve it.
+ */
+export function renderRetiredCodes(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
+  const bodies = new Map<string, PreparedBody>();
+  for (const entry of site.retired.values()) {
+    const see = entry.see ?? '/';
+    const page = site.byUrl.get(see.replace(/#.*$/, '')) ?? site.home;
+    const html = views.render('pages/retired-code.njk', {
+      pageTitle: `Reference ${entry.code} is no longer used`,
+      canonical: canonicalUrl(context.baseUrl, `/cid/${entry.code}`),
+      robotsNoindex: true,
+      breadcrumbs: [
+        { text: 'Home', href: '/' },
+        { text: 'Reference codes', href: '/cid' },
+      ],
+      code: entry.code,
+      note: entry.note,
+      help: { href: see, text: page === site.home && see === '/' ? 'the help centre home page' : page.title },
+    });
+    bodies.set(retiredCodePath(entry.code), prepareBody(html, 'text/html; charset=utf-8'));
+  }
+  return bodies;
+}
+
+/** Where the rendered page of a retired code is kept among the documents. */
+export function retiredCodePath(code: string): string {
+  return `/cid/${code}`;
+}
+
+/** Every image under content/_images, prepared to serve at its versioned URL. */
+export function prepareImages(site: Site): Map<string, PreparedBody> {
+  return new Map([...site.images.values()].map((image) => [image.url, prepareBody(image.bytes, image.type)]));
 }
 
 export function renderSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): RenderedSite {
@@ -84,6 +130,7 @@ export function renderSite(contentDir: string, viewsDir: string, views: nunjucks
     site,
     pages: renderPages(site, views, context),
     documents: renderDocuments(site, views, context),
+    images: prepareImages(site),
     search: buildSearchIndex(sectionDocuments(site)),
   };
 }

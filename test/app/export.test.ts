@@ -12,11 +12,11 @@ const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-export-'));
 let server: http.Server;
 let base: string;
 
-/** A plain static file server, as a CDN or nginx would be: `/a` serves `a/index.html`, unknown paths 404.html. */
+/** A plain static file server that ignores _redirects, as GitHub Pages would be: `/a` serves `a.html`, unknown paths 404.html. */
 function staticServer(root: string): http.Server {
   return http.createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const candidates = [path.join(root, urlPath), path.join(root, urlPath, 'index.html')];
+    const candidates = [path.join(root, urlPath), path.join(root, `${urlPath}.html`), path.join(root, urlPath, 'index.html')];
     const file = candidates.find((f) => f.startsWith(root) && fs.existsSync(f) && fs.statSync(f).isFile());
     if (file) {
       res.writeHead(200);

@@ -59,7 +59,55 @@ describe('createMarkdown', () => {
     expect(render('::: inset\nNote.\n:::\n').html).toContain('<insetText data=\'{"html":"<p>Note.</p>"}\'>');
   });
 
-  it('escapes raw HTML in content', () => {
-    expect(render('## Hi\n\n<script>alert(1)</script>\n').html).toContain('&lt;script&gt;');
+  it('passes allowed raw HTML through and refuses a script with its line, never rendering it', () => {
+    const ok = render(
+      '## Hi\n\n<ol class="nhsuk-list nhsuk-list--number">\n<li>One</li>\n</ol>\n\nSay <abbr title="General practice">GP</abbr>.\n',
+    );
+    expect(ok.problems).toEqual([]);
+    expect(ok.html).toContain('<ol class="nhsuk-list nhsuk-list--number">\n<li>One</li>\n</ol>');
+    expect(ok.html).toContain('<abbr title="General practice">GP</abbr>');
+    const bad = render('## Hi\n\n<script>alert(1)</script>\n');
+    expect(bad.problems).toEqual([{ line: 3, message: expect.stringContaining('HTML <script> is not allowed') as unknown }]);
+    expect(bad.html).not.toContain('<script');
+  });
+});
+
+describe('explicit heading ids and section aliases', () => {
+  it('uses {#id} as the id and strips it from the text', () => {
+    const result = render('## Expired link – Reference CID3006 {#expired-link}\n\nText.\n');
+    expect(result.headings[0]).toMatchObject({ id: 'expired-link', text: 'Expired link – Reference CID3006' });
+    expect(result.html).toContain('<h2 id="expired-link">Expired link – Reference CID3006</h2>');
+    expect(result.sections[0]!.headingCodes).toEqual(['CID3006']);
+  });
+
+  it('puts an element with each old id first inside the heading it points to', () => {
+    const aliases = new Map([
+      ['old-b', 'new-id'],
+      ['old-a', 'new-id'],
+    ]);
+    const html = render('## New words {#new-id}\n', { aliases }).html;
+    expect(html).toContain(
+      '<h2 id="new-id"><span id="old-a" class="app-section-alias"></span><span id="old-b" class="app-section-alias"></span>New words</h2>',
+    );
+  });
+});
+
+describe('images', () => {
+  const resolveImage = (src: string) =>
+    src === '/images/a.png' ? { url: '/static/images/a.1234567890.png', width: 40, height: 30 } : `no ${src}`;
+
+  it('writes the versioned URL, width and height, and an empty alt only for a decorative image', () => {
+    const result = render('![A phone](/images/a.png)\n\n![](/images/a.png "decorative")\n', { resolveImage });
+    expect(result.problems).toEqual([]);
+    expect(result.html).toContain('<img src="/static/images/a.1234567890.png" alt="A phone" width="40" height="30">');
+    expect(result.html).toContain('<img src="/static/images/a.1234567890.png" alt="" width="40" height="30">');
+  });
+
+  it('refuses an image without alt text and a missing file, each at its line', () => {
+    const result = render('Text\n\n![](/images/a.png)\n\n![B](/images/b.png)\n', { resolveImage });
+    expect(result.problems).toEqual([
+      { line: 3, message: expect.stringContaining('has no alt text') as unknown },
+      { line: 5, message: 'no /images/b.png' },
+    ]);
   });
 });

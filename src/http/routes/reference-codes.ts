@@ -1,8 +1,10 @@
 import { Router } from 'express';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Site } from '../../content/site';
 import { ownerOf } from '../../content/site';
 import { sectionUrl } from '../../content/urls';
+import { normaliseCode } from '../../content/reference-codes';
+import { retiredCodePath } from '../../render/rendered-site';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
@@ -16,9 +18,15 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
   return owner ? sectionUrl(owner.page.url, owner.section.id) : undefined;
 }
 
-function redirectOrNotFound(site: Site, res: Response, typed: string): void {
-  const target = codeTarget(site, typed);
-  if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
+function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response, typed: string): void {
+  const target = codeTarget(rendered.site, typed);
+  if (!target) {
+    // A retired code: a page saying it is no longer used and where to get help, not a 404.
+    const code = normaliseCode(typed);
+    const retired = code ? rendered.documents.get(retiredCodePath(code)) : undefined;
+    if (retired) return sendPrepared(req, res, retired, CACHE.page);
+    return renderNotFound(res, typed.trim().slice(0, 100));
+  }
   res.setHeader('Cache-Control', CACHE.redirect);
   return res.redirect(302, target);
 }
@@ -31,8 +39,8 @@ export function referenceCodes(current: () => RenderedSite, _insights: InsightRe
     const { code } = req.query;
     if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, CACHE.page);
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
-    return redirectOrNotFound(current().site, res, code);
+    return redirectOrNotFound(current(), req, res, code);
   });
-  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, res, req.params.code));
+  router.get('/cid/:code', (req, res) => redirectOrNotFound(current(), req, res, req.params.code));
   return router;
 }
