@@ -33,6 +33,8 @@ export interface HubSource extends PageFields {
 export interface ArticleSource extends PageFields {
   kind: 'article';
   layout: string;
+  /** Front matter `related`: URLs of pages to suggest at the foot of the article, in order. */
+  related: string[];
 }
 
 export type PageSource = HubSource | ArticleSource;
@@ -63,6 +65,24 @@ function addMonths(date: Date, months: number): Date {
   const result = new Date(date.getTime());
   result.setUTCMonth(result.getUTCMonth() + months);
   return result;
+}
+
+/** The most related answers an article may name: the foot of the page shows up to three. */
+export const MAX_RELATED = 3;
+
+/**
+ * Front matter `related`: a list of site URLs such as `/manage/password`. Whether each names a
+ * page is checked once every page is known.
+ */
+function relatedUrls(value: unknown, problem: (message: string) => void): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || !/^\/[a-z0-9/-]*$/.test(item) || /.\/$/.test(item))) {
+    problem(`"related" must be a list of page URLs like /manage/password (got ${JSON.stringify(value)})`);
+    return [];
+  }
+  if (list.length > MAX_RELATED) problem(`"related" names ${list.length} pages; the foot of an article shows at most ${MAX_RELATED}`);
+  return [...new Set(list as string[])];
 }
 
 interface YamlError {
@@ -155,7 +175,10 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     at(`"next_review" must be a date like 2027-05-25 (got ${JSON.stringify(data.next_review)})`, lineOf('next_review'));
   }
 
-  const known = new Set(['type', 'name', 'title', 'subtitle', 'short_title', 'hub', 'position', 'layout', 'reviewed', 'next_review']);
+  const related = relatedUrls(data.related, (message) => at(message, lineOf('related')));
+  if (type === 'hub' && data.related !== undefined) at('"related" is for articles only', lineOf('related'));
+
+  const known = new Set(['type', 'name', 'title', 'subtitle', 'short_title', 'hub', 'position', 'layout', 'reviewed', 'next_review', 'related']);
   for (const key of Object.keys(data)) {
     if (!known.has(key)) at(`unknown front-matter key "${key}"`, lineOf(key));
   }
@@ -178,6 +201,6 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     bodyLine,
     lines,
   };
-  const page: PageSource = type === 'hub' ? { ...fields, kind: 'hub', name: name! } : { ...fields, kind: 'article', layout };
+  const page: PageSource = type === 'hub' ? { ...fields, kind: 'hub', name: name! } : { ...fields, kind: 'article', layout, related };
   return { page, problems };
 }

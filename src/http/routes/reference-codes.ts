@@ -8,6 +8,8 @@ import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
 import { CACHE } from '../cache';
 import { sendPrepared } from '../send';
+import type { ReturnLink } from '../../render/view-models/return-link';
+import { withFrom } from '../../render/view-models/return-link';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
@@ -15,11 +17,12 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
   return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
 }
 
+/** Redirects to the code's section, keeping a known `?from=` so the page still offers the way back. */
 function redirectOrNotFound(site: Site, res: Response, typed: string): void {
   const target = codeTarget(site, typed);
   if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
   res.setHeader('Cache-Control', CACHE.redirect);
-  return res.redirect(302, target);
+  return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
@@ -28,7 +31,11 @@ export function referenceCodes(current: () => RenderedSite, _insights: InsightRe
   router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {
     const { code } = req.query;
-    if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, CACHE.page);
+    if (code === undefined) {
+      const returnTo = res.locals.returnTo as ReturnLink | undefined;
+      const variant = returnTo && current().withReturn('/cid', returnTo);
+      return sendPrepared(req, res, variant ?? current().documents.get('/cid')!, CACHE.page);
+    }
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
     return redirectOrNotFound(current().site, res, code);
   });
