@@ -139,4 +139,3 @@ export function siteAssetSources(publicDir: string, stylesFile = STYLES_OUTPUT):
     { name: 'app.js', file: path.join(publicDir, 'js', 'app.js') },
   ];
 }
-

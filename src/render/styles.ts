@@ -82,6 +82,14 @@ export function removeIeOnlyMedia(css: string): string {
   return result;
 }
 
+/**
+ * Declarations nhsuk-frontend keeps for browsers long gone, whose values are not CSS: the header
+ * logo's `height: intrinsic` (Safari before 11). Modern browsers drop them; checkers report them.
+ */
+export function removeNonStandardDeclarations(css: string): string {
+  return css.replace(/;height:intrinsic(?=[;}])/g, '').replace(/height:intrinsic;/g, '');
+}
+
 export const STYLES_OUTPUT = path.join(__dirname, '..', '..', 'dist', 'assets', 'site.css');
 
 /**
@@ -100,7 +108,7 @@ export async function buildStyles(options: { fonts: boolean; publicDir: string; 
     silenceDeprecations: ['import'],
   });
   const app = fs.readFileSync(path.join(options.publicDir, 'css', 'app.css'), 'utf8');
-  const css = `${removeIeOnlyMedia(result.css)}\n${app}`;
+  const css = `${removeNonStandardDeclarations(removeIeOnlyMedia(result.css))}\n${app}`;
   const output = options.output ?? STYLES_OUTPUT;
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, css);

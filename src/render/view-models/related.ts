@@ -11,8 +11,10 @@ export function relatedProblems(site: Site): Problem[] {
   for (const page of site.pages) {
     if (page.kind !== 'article') continue;
     for (const url of page.related) {
-      if (!urls.has(url)) problems.push({ file: page.file, line: page.lines.related, message: `"related" names ${url}, but no page has that URL` });
-      else if (url === page.url) problems.push({ file: page.file, line: page.lines.related, message: `"related" names the article itself (${url})` });
+      if (!urls.has(url))
+        problems.push({ file: page.file, line: page.lines.related, message: `"related" names ${url}, but no page has that URL` });
+      else if (url === page.url)
+        problems.push({ file: page.file, line: page.lines.related, message: `"related" names the article itself (${url})` });
     }
   }
   return problems;

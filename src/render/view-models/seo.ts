@@ -12,7 +12,10 @@ export function jsonForScript(value: unknown): string {
  */
 export function structuredData(site: Site, page: Page, baseUrl: string, siteName = 'NHS login help centre'): Record<string, unknown> {
   if (page === site.home) {
-    return { '@context': 'https://schema.org', '@graph': [{ '@type': 'WebSite', name: siteName, url: canonicalUrl(baseUrl, '/'), inLanguage: 'en-GB' }] };
+    return {
+      '@context': 'https://schema.org',
+      '@graph': [{ '@type': 'WebSite', name: siteName, url: canonicalUrl(baseUrl, '/'), inLanguage: 'en-GB' }],
+    };
   }
   const trail = [...site.ancestorsOf(page), page];
   const breadcrumbs = {
