@@ -59,7 +59,7 @@ function isViolation(result: AceResult): boolean {
 export async function runEqualAccess(page: Page): Promise<EqualAccessOutcome> {
   const loaded = await page.evaluate('typeof window.ace === "object"');
   if (!loaded) await page.evaluate(`${aceSource}\n;window.ace = ace;`);
-  const report = (await page.evaluate(
+  const report = await page.evaluate<{ numExecuted: number; results: AceResult[] }>(
     `(async () => {
       const report = await new window.ace.Checker().check(document, [${JSON.stringify(EQUAL_ACCESS_POLICY)}]);
       return {
@@ -69,7 +69,7 @@ export async function runEqualAccess(page: Page): Promise<EqualAccessOutcome> {
           .map((r) => ({ ruleId: r.ruleId, value: r.value, message: r.message, path: { dom: r.path.dom }, snippet: r.snippet })),
       };
     })()`,
-  )) as { numExecuted: number; results: AceResult[] };
+  );
   const line = (r: AceResult): string => `${r.ruleId}: ${r.message} Where: ${r.path.dom} ${r.snippet.slice(0, 120)}`;
   return {
     violations: report.results.filter(isViolation).map(line),
