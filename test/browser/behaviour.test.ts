@@ -283,9 +283,12 @@ describe('without JavaScript', () => {
     const buttons = page.locator('button', { hasText: 'Copy link' });
     for (const button of await buttons.all()) expect(await button.isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Copy link' }).count()).toBe(0);
-    const link = page.getByRole('link', { name: siteUrl(`/cid/${SEED_CODE}`) });
-    await page.locator('details.app-reference-link', { has: link }).locator('summary').click();
-    expect(await link.isVisible()).toBe(true);
+    const shareUrl = siteUrl(`/cid/${SEED_CODE}`);
+    await page
+      .locator('details.app-reference-link', { has: page.locator(`a[href="${shareUrl}"]`) })
+      .locator('summary')
+      .click();
+    expect(await page.getByRole('link', { name: shareUrl }).isVisible()).toBe(true);
   });
 
   test('every section that owns a reference code offers its /cid link under its heading', async () => {

@@ -55,7 +55,7 @@ describe('printed, with print media emulated', () => {
     await page.emulateMedia({ media: 'print' });
   });
   afterAll(async () => {
-    await page.emulateMedia({ media: 'screen' });
+    await page.emulateMedia({ media: null });
   });
 
   test('leaves out the header search, footer, breadcrumbs, contents list and share controls', async () => {
@@ -86,7 +86,9 @@ describe('printed, with print media emulated', () => {
   });
 
   test('prints every folded section open', async () => {
-    await page.goto(siteUrl(SEED_ARTICLE));
+    // An article with "More information" sections folded in <details>.
+    await page.goto(siteUrl('/manage/email-address'));
+    expect(await page.locator('main details:not(.app-reference-link)').count()).toBeGreaterThan(0);
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     const closed = await page.evaluate(
       () => [...document.querySelectorAll('main details')].filter((d) => !(d as HTMLDetailsElement).open).length,
@@ -94,10 +96,16 @@ describe('printed, with print media emulated', () => {
     expect(closed).toBe(0);
     const hiddenText = await page.evaluate(
       () =>
-        [...document.querySelectorAll('main details .nhsuk-details__text')].filter((el) => (el as HTMLElement).offsetHeight === 0).length,
+        [...document.querySelectorAll('main details:not(.app-reference-link) .nhsuk-details__text')].filter(
+          (el) => (el as HTMLElement).offsetHeight === 0,
+        ).length,
     );
     expect(hiddenText).toBe(0);
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    // Back on screen, they are folded as before.
+    expect(
+      await page.evaluate(() => [...document.querySelectorAll('main details')].filter((d) => (d as HTMLDetailsElement).open).length),
+    ).toBe(0);
   });
 
   test('keeps no meaning in colour alone: callouts have a border and black text on white', async () => {
@@ -115,7 +123,9 @@ describe('printed, with print media emulated', () => {
 });
 
 test.each(Object.entries(PRINTED))('%s prints to PDF', async (sitePath, name) => {
+  await page.emulateMedia({ media: 'print' });
   await page.goto(siteUrl(sitePath));
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const pdf = path.join(SCREENSHOT_DIR, `${name}-print.pdf`);
   await page.pdf({ path: pdf, format: 'A4', printBackground: true });
