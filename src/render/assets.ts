@@ -57,7 +57,7 @@ export function buildAssets(sources: AssetSource[]): Assets {
     if (BINARY.has(ext)) {
       const bytes = fs.readFileSync(source.file);
       const url = versionedUrl(source.name, bytes);
-      const prepared = prepareBody(bytes, type);
+      const prepared = prepareOnce(bytes, type);
       byName.set(source.name, { url, prepared });
       byUrl.set(url, prepared);
       continue;
@@ -84,7 +84,7 @@ export function buildAssets(sources: AssetSource[]): Assets {
       text = text.replace(/\n?\/\*# sourceMappingURL=.*?\*\/\s*$/, '');
     }
     const url = versionedUrl(source.name, text);
-    const prepared = prepareBody(text, type);
+    const prepared = prepareOnce(text, type);
     byName.set(source.name, { url, prepared });
     byUrl.set(url, prepared);
   }
@@ -97,6 +97,23 @@ export function buildAssets(sources: AssetSource[]): Assets {
     get: (urlPath) => byUrl.get(urlPath),
     entries: () => [...byName.entries()].map(([name, asset]) => ({ name, ...asset })),
   };
+}
+
+/**
+ * Prepared (compressed) bodies by content hash and type. Compressing the stylesheet and icons at
+ * brotli's highest level is most of the time start-up spends on assets, and the same bytes come
+ * round again whenever a process starts up more than once (tests, development restarts).
+ */
+const preparedByContent = new Map<string, PreparedBody>();
+
+function prepareOnce(content: string | Buffer, type: string): PreparedBody {
+  const key = `${type} ${crypto.createHash('sha256').update(content).digest('hex')}`;
+  let prepared = preparedByContent.get(key);
+  if (!prepared) {
+    prepared = prepareBody(content, type);
+    preparedByContent.set(key, prepared);
+  }
+  return prepared;
 }
 
 /** `/static/<name>.<hash>.<ext>`; a name in a folder keeps its folder: `/static/images/favicon.<hash>.ico`. */
