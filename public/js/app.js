@@ -96,3 +96,29 @@ function enableCopyLinks() {
 }
 
 enableCopyLinks();
+
+/**
+ * Printing: a closed <details> prints only its summary, so every folded section is opened
+ * before printing and closed again after. Links within the site get their full address to print
+ * after them (the print stylesheet shows it).
+ */
+function prepareForPrint() {
+  let opened = [];
+  window.addEventListener('beforeprint', () => {
+    opened = [...document.querySelectorAll('main details:not([open])')];
+    opened.forEach((details) => {
+      details.open = true;
+    });
+    document.querySelectorAll('main a[href^="/"]').forEach((link) => {
+      link.dataset.printUrl = link.href;
+    });
+  });
+  window.addEventListener('afterprint', () => {
+    opened.forEach((details) => {
+      details.open = false;
+    });
+    opened = [];
+  });
+}
+
+prepareForPrint();

@@ -12,12 +12,24 @@ export interface Service {
   name: string;
   /** Offered as its own radio button; the rest are in the "Other" list. */
   common: boolean;
+  /** Where "Go back to <name>" takes a patient who came from it (`?from=<id>`): an https address. */
+  url?: string;
 }
 
 export const SERVICES_FILE = path.join('_data', 'services.yml');
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const KEYS = new Set(['id', 'name', 'common']);
+const KEYS = new Set(['id', 'name', 'common', 'url']);
+
+/** Whether `value` is an absolute https address, which a "Go back" link may point to. */
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
 
 /** The line each top-level list item starts on, and the line of each key inside it. */
 function itemLines(text: string): { start: number; keys: Record<string, number> }[] {
@@ -70,7 +82,7 @@ export function parseServices(text: string, file: string): { services: Service[]
     for (const key of Object.keys(entry)) {
       if (!KEYS.has(key)) at(`unknown key "${key}"`, lineOf(key));
     }
-    const { id, name, common } = entry;
+    const { id, name, common, url } = entry;
     if (id === undefined || id === null || id === '') at('"id" is required', where?.start);
     else if (typeof id !== 'string' || !ID.test(id)) {
       at(`"id" must be lower-case letters, digits and hyphens (got ${JSON.stringify(id)})`, lineOf('id'));
@@ -85,8 +97,11 @@ export function parseServices(text: string, file: string): { services: Service[]
     if (common !== undefined && typeof common !== 'boolean') {
       at(`"common" must be true or false (got ${JSON.stringify(common)})`, lineOf('common'));
     }
+    if (url !== undefined && (typeof url !== 'string' || !isHttpsUrl(url))) {
+      at(`"url" must be an https:// address (got ${JSON.stringify(url)})`, lineOf('url'));
+    }
     if (problems.length > before) return;
-    services.push({ id: id as string, name: (name as string).trim(), common: common === true });
+    services.push({ id: id as string, name: (name as string).trim(), common: common === true, ...(url ? { url: url as string } : {}) });
   });
   if (problems.length === 0 && !services.some((service) => service.common)) {
     at('mark at least one service "common: true" so the form can offer it as a choice', 1);

@@ -39,6 +39,8 @@ export interface HubSource extends PageFields {
 export interface ArticleSource extends PageFields {
   kind: 'article';
   layout: string;
+  /** Front matter `related`: URLs of pages to suggest at the foot of the article, in order. */
+  related: string[];
 }
 
 export type PageSource = HubSource | ArticleSource;
@@ -130,6 +132,24 @@ function parseAliases(value: unknown, at: (message: string) => void): Map<string
     } else aliases.set(oldId, target);
   }
   return aliases;
+}
+
+/** The most related answers an article may name: the foot of the page shows up to three. */
+export const MAX_RELATED = 3;
+
+/**
+ * Front matter `related`: a list of site URLs such as `/manage/password`. Whether each names a
+ * page is checked once every page is known.
+ */
+function relatedUrls(value: unknown, problem: (message: string) => void): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || !/^\/[a-z0-9/-]*$/.test(item) || /.\/$/.test(item))) {
+    problem(`"related" must be a list of page URLs like /manage/password (got ${JSON.stringify(value)})`);
+    return [];
+  }
+  if (list.length > MAX_RELATED) problem(`"related" names ${list.length} pages; the foot of an article shows at most ${MAX_RELATED}`);
+  return [...new Set(list as string[])];
 }
 
 /**
@@ -231,7 +251,11 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     'next_review',
     'redirect_from',
     'section_aliases',
+    'related',
   ]);
+  const related = relatedUrls(data.related, (message) => at(message, lineOf('related')));
+  if (type === 'hub' && data.related !== undefined) at('"related" is for articles only', lineOf('related'));
+
   for (const key of Object.keys(data)) {
     if (!known.has(key)) at(`unknown front-matter key "${key}"`, lineOf(key));
   }
@@ -256,6 +280,6 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     redirectFrom,
     sectionAliases,
   };
-  const page: PageSource = type === 'hub' ? { ...fields, kind: 'hub', name: name! } : { ...fields, kind: 'article', layout };
+  const page: PageSource = type === 'hub' ? { ...fields, kind: 'hub', name: name! } : { ...fields, kind: 'article', layout, related };
   return { page, problems };
 }

@@ -10,6 +10,7 @@ import { NO_INSIGHTS } from '../insights/events';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
 import { allowMethods, redirectToCanonical, rejectBadRequests } from './middleware/requests';
+import { returnLink } from './middleware/return-link';
 import { securityHeaders } from './middleware/security';
 import { CACHE } from './cache';
 import { sendPrepared } from './send';
@@ -74,10 +75,12 @@ export function createApp({
     const asset = req.path.startsWith(ASSET_PREFIX) ? (assets.get(req.path) ?? current().images.get(req.path)) : undefined;
     return asset ? sendPrepared(req, res, asset, CACHE.immutable) : next();
   });
+  // Pages load nhsuk-frontend's icons from /static/ with a content hash; this serves pages cached from before.
   app.use('/assets', express.static(nhsukAssetsDir, { dotfiles: 'deny', index: false, redirect: false, maxAge: '1d', fallthrough: true }));
 
   app.use(redirects(current));
   app.use(redirectToCanonical((path) => current().pages.has(path)));
+  app.use(returnLink(current));
   app.use(pages(current));
   app.use(referenceCodes(current, insights));
   app.get('/search', search(current, insights));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { ContentError } from '../content/errors';
 import type { RenderedSite } from './rendered-site';
-import { renderDocuments, renderPages } from './rendered-site';
+import { renderDocuments, renderPages, returnVariants } from './rendered-site';
 import type { Logger } from '../logger';
 import type { SiteContext } from './view-models/page-view';
 
@@ -56,6 +56,7 @@ export function createLiveSite(options: {
           ...lastGood,
           pages: renderPages(lastGood.site, views, context),
           documents: renderDocuments(lastGood.site, views, context),
+          withReturn: returnVariants(lastGood.site, views, context),
         };
       } catch {
         serving = lastGood; // the views themselves are broken: serve the last good pages as they were

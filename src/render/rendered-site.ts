@@ -6,7 +6,7 @@ import { readContentFiles, readDataFile, readImageFiles } from '../content/files
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import { createMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';
-import type { Site } from '../content/site';
+import type { Page, Site } from '../content/site';
 import { buildSite } from '../content/site';
 import { componentRenderer } from './views';
 import type { PreparedBody } from './prepared';
@@ -15,6 +15,10 @@ import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
 import { codeEntries } from './view-models/code-index';
 import { robotsTxt, sitemapXml } from './view-models/seo';
+import { relatedProblems } from './view-models/related';
+import type { ReturnLink } from './view-models/return-link';
+import { findReturnLink } from './view-models/return-link';
+import { ContentError } from '../content/errors';
 import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
 
@@ -28,6 +32,14 @@ export interface RenderedSite {
   /** Content images by their versioned URL (`/static/images/name.<hash>.png`). */
   images: Map<string, PreparedBody>;
   search: SearchIndex;
+  /**
+   * A page or the code index as it is for a patient who came from a service (`?from=<id>`), with
+   * "Go back to <service>". Rendered the first time it is asked for, then kept: there is at most
+   * one per page and known service, so queries cannot grow it. Undefined for any other path.
+   */
+  withReturn(path: string, returnTo: ReturnLink): PreparedBody | undefined;
+  /** The service `?from=` names, if it is one a patient can be sent back to. */
+  returnLinkFor(from: unknown): ReturnLink | undefined;
 }
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -52,34 +64,64 @@ export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.E
   });
 }
 
-/** Renders every hub and article once, ready to serve from memory. */
-export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
-  const pages = new Map<string, PreparedBody>();
+/** One hub or article page, optionally for a patient who came from a service. */
+export function renderPage(site: Site, page: Page, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
   const renderLink = (code: string): string =>
     views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
-  for (const page of site.pages) {
-    const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
-    const html = views.render(template, {
-      ...pageView(site, page, context, renderLink),
-      ogType: page.kind === 'article' ? 'article' : 'website',
-    });
-    pages.set(page.url, prepareBody(html, 'text/html; charset=utf-8'));
-  }
+  const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
+  return views.render(template, {
+    ...pageView(site, page, context, renderLink, returnTo),
+    ogType: page.kind === 'article' ? 'article' : 'website',
+  });
+}
+
+/** Renders every hub and article once, ready to serve from memory. Fails on a `related` URL that names no page. */
+export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
+  const problems = relatedProblems(site);
+  if (problems.length > 0) throw new ContentError(problems);
+  const pages = new Map<string, PreparedBody>();
+  for (const page of site.pages) pages.set(page.url, prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8'));
   return pages;
+}
+
+/** The reference-code index page, optionally for a patient who came from a service. */
+export function renderCodeIndex(site: Site, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
+  return views.render('pages/cid-index.njk', {
+    pageTitle: 'Reference codes',
+    description: 'Every NHS login reference code this help centre explains, with a link to the section that explains it.',
+    canonical: canonicalUrl(context.baseUrl, '/cid'),
+    breadcrumbs: [{ text: 'Home', href: '/' }],
+    codes: codeEntries(site, context.baseUrl),
+    returnTo,
+  });
+}
+
+/**
+ * `withReturn` for a site: variants are rendered on first request and kept, keyed by path and
+ * service id. Only paths of pages (and /cid) and services in `context.returnLinks` get one.
+ */
+export function returnVariants(site: Site, views: nunjucks.Environment, context: SiteContext): RenderedSite['withReturn'] {
+  const cache = new Map<string, PreparedBody>();
+  return (path, returnTo) => {
+    if (context.returnLinks?.get(returnTo.id) !== returnTo) return undefined;
+    const page = site.byUrl.get(path);
+    if (!page && path !== '/cid') return undefined;
+    const key = `${returnTo.id} ${path}`;
+    let prepared = cache.get(key);
+    if (!prepared) {
+      const html = page ? renderPage(site, page, views, context, returnTo) : renderCodeIndex(site, views, context, returnTo);
+      prepared = prepareBody(html, 'text/html; charset=utf-8');
+      cache.set(key, prepared);
+    }
+    return prepared;
+  };
 }
 
 /** The reference-code index page and its JSON, rendered once. */
 export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
   const codes = codeEntries(site, context.baseUrl);
   const documents = new Map<string, PreparedBody>();
-  const indexHtml = views.render('pages/cid-index.njk', {
-    pageTitle: 'Reference codes',
-    description: 'Every NHS login reference code this help centre explains, with a link to the section that explains it.',
-    canonical: canonicalUrl(context.baseUrl, '/cid'),
-    breadcrumbs: [{ text: 'Home', href: '/' }],
-    codes,
-  });
-  documents.set('/cid', prepareBody(indexHtml, 'text/html; charset=utf-8'));
+  documents.set('/cid', prepareBody(renderCodeIndex(site, views, context), 'text/html; charset=utf-8'));
   documents.set('/cid.json', prepareBody(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
   documents.set('/sitemap.xml', prepareBody(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
   for (const [path, body] of renderRetiredCodes(site, views, context)) documents.set(path, body);
@@ -132,5 +174,7 @@ export function renderSite(contentDir: string, viewsDir: string, views: nunjucks
     documents: renderDocuments(site, views, context),
     images: prepareImages(site),
     search: buildSearchIndex(sectionDocuments(site)),
+    withReturn: returnVariants(site, views, context),
+    returnLinkFor: (from) => findReturnLink(context.returnLinks, from),
   };
 }

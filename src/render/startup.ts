@@ -9,6 +9,7 @@ import type { RenderedSite } from './rendered-site';
 import { renderSite } from './rendered-site';
 import { createViews } from './views';
 import type { SiteContext } from './view-models/page-view';
+import { returnLinksFor } from './view-models/return-link';
 
 export const SITE_NAME = 'NHS login help centre';
 
@@ -50,5 +51,7 @@ export function startUp(config: Config): Startup {
     () => renderSite(config.contentDir, config.viewsDir, views, context),
     () => loadServices(config.contentDir),
   );
+  // Read when a page is first asked for with ?from=, so the services can load after the pages.
+  context.returnLinks = returnLinksFor(services);
   return { views, assets, context, rendered, services };
 }

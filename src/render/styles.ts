@@ -57,6 +57,39 @@ export function stylesEntry(options: { fonts: boolean; fontsPath: string }): str
   return lines.join('\n');
 }
 
+/** The Unicode replacement character, which Sass prints for the `\\0` in `@media screen\\0`. */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/**
+ * Removes `@media screen\\0 { … }` blocks from compiled CSS. nhsuk-frontend's details component
+ * uses that old hack to target Internet Explorer 9 and 10 only. No browser we support applies
+ * those rules, and Sass cannot print a NUL escape, so it writes U+FFFD instead: invalid CSS
+ * that checkers report. A block ends at its matching closing brace.
+ */
+export function removeIeOnlyMedia(css: string): string {
+  const opener = `@media screen${REPLACEMENT_CHARACTER}`;
+  let result = css;
+  for (let start = result.indexOf(opener); start >= 0; start = result.indexOf(opener, start)) {
+    let depth = 0;
+    let end = result.indexOf('{', start);
+    for (; end < result.length; end += 1) {
+      if (result[end] === '{') depth += 1;
+      else if (result[end] === '}' && --depth === 0) break;
+    }
+    result = `${result.slice(0, start)}${result.slice(end + 1)}`;
+  }
+  if (result.includes(REPLACEMENT_CHARACTER)) throw new Error('The compiled stylesheet still contains U+FFFD: a Sass escape was lost');
+  return result;
+}
+
+/**
+ * Declarations nhsuk-frontend keeps for browsers long gone, whose values are not CSS: the header
+ * logo's `height: intrinsic` (Safari before 11). Modern browsers drop them; checkers report them.
+ */
+export function removeNonStandardDeclarations(css: string): string {
+  return css.replace(/;height:intrinsic(?=[;}])/g, '').replace(/height:intrinsic;/g, '');
+}
+
 export const STYLES_OUTPUT = path.join(__dirname, '..', '..', 'dist', 'assets', 'site.css');
 
 /**
@@ -69,11 +102,13 @@ export async function buildStyles(options: { fonts: boolean; publicDir: string; 
   const result = sass.compileString(stylesEntry({ fonts: options.fonts, fontsPath: 'https://assets.nhs.uk/fonts/' }), {
     loadPaths: [path.join(root, 'node_modules')],
     style: 'compressed',
+    // No @charset or byte-order mark: the stylesheet is served as text/css; charset=utf-8.
+    charset: false,
     quietDeps: true,
     silenceDeprecations: ['import'],
   });
   const app = fs.readFileSync(path.join(options.publicDir, 'css', 'app.css'), 'utf8');
-  const css = `${result.css}\n${app}`;
+  const css = `${removeNonStandardDeclarations(removeIeOnlyMedia(result.css))}\n${app}`;
   const output = options.output ?? STYLES_OUTPUT;
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, css);

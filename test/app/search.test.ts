@@ -122,11 +122,13 @@ describe('the reference-code index', () => {
 });
 
 describe('sharing a section', () => {
-  it('shows a real link to BASE_URL/cid/<code> under each owning heading, and a hidden copy button', async () => {
+  it('folds a real link to BASE_URL/cid/<code> under each owning heading, with a hidden copy button', async () => {
     const res = await request(app).get('/guides/phone').expect(200);
     const after = res.text.slice(res.text.indexOf('id="expired-link-reference-cid3006"'));
-    expect(after).toMatch(/^[^]*?<\/h3>\s*<div class="app-reference-link">[^]*?<a href="https:\/\/help\.example\.nhs\.uk\/cid\/CID3006"/);
+    expect(after).toMatch(
+      /^[^]*?<\/h3>\s*<details class="nhsuk-details app-reference-link">[^]*?Share link to this section[^]*?<a href="https:\/\/help\.example\.nhs\.uk\/cid\/CID3006"/,
+    );
     expect(res.text).toMatch(/data-copy="https:\/\/help\.example\.nhs\.uk\/cid\/CID3006"\s+hidden/);
-    expect(res.text.match(/class="app-reference-link"/g)).toHaveLength(3);
+    expect(res.text.match(/class="nhsuk-details app-reference-link"/g)).toHaveLength(3);
   });
 });

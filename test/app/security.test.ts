@@ -46,7 +46,7 @@ describe('only intended files are served', () => {
 
   it('serves versioned assets with long-lived immutable caching', async () => {
     for (const { url } of startup.assets.entries()) {
-      expect(url).toMatch(/^\/static\/[\w.-]+\.[0-9a-f]{10}\.(css|js)$/);
+      expect(url).toMatch(/^\/static\/(images\/)?[\w.-]+\.[0-9a-f]{10}\.(css|js|json|svg|png|ico)$/);
       const res = await request(app).get(url).expect(200);
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     }

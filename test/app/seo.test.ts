@@ -10,7 +10,7 @@ function jsonLd(html: string): { '@graph': Record<string, unknown>[] } {
 }
 
 describe('sitemap.xml', () => {
-  it('lists every hub and article as absolute URLs with lastmod, and nothing else', async () => {
+  it('lists every hub and article and the reference-code index as absolute URLs with lastmod, and nothing else', async () => {
     const res = await request(app)
       .get('/sitemap.xml')
       .expect(200)
@@ -20,10 +20,11 @@ describe('sitemap.xml', () => {
       true,
     );
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
-    expect(locs).toHaveLength(startup.rendered.site.pages.length);
+    expect(locs).toHaveLength(startup.rendered.site.pages.length + 1);
+    expect(locs).toContain('https://help.example.nhs.uk/cid');
     expect(locs[0]).toBe('https://help.example.nhs.uk/');
     expect(locs).toContain('https://help.example.nhs.uk/guides/nested/deep');
-    expect(locs.some((l) => /search|cid|404/.test(l!))).toBe(false);
+    expect(locs.some((l) => /search|cid\/|cid\.json|404/.test(l!))).toBe(false);
     const urls = [...xml.matchAll(/<url>\s*<loc>[^<]+<\/loc>\s*<lastmod>(\d{4}-\d{2}-\d{2})<\/lastmod>\s*<\/url>/g)];
     expect(urls).toHaveLength(locs.length);
     expect(xml).toMatch(/<loc>https:\/\/help\.example\.nhs\.uk\/guides\/phone<\/loc>\s*<lastmod>2026-01-15<\/lastmod>/);

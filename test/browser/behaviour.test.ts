@@ -14,6 +14,9 @@ import { serveWithoutScripts } from './support/network';
 import type { GuardedContext } from './support/suite';
 import { DESKTOP, PHONE, WIDTHS, disconnectBrowser, openContext, siteUrl } from './support/suite';
 
+/** The NHS App's address in content/_data/services.yml, where "Go back to NHS App" leads. */
+const NHS_APP_URL = 'https://www.nhsapp.service.nhs.uk/login';
+
 /**
  * What a patient does on the site, with JavaScript on and with it off. Everything works both
  * ways except two enhancements that need a script: the contents list marking the section being
@@ -122,15 +125,54 @@ describe.each([
     expect(target!.top).toBeLessThanOrEqual(TOP_OF_VIEWPORT);
   });
 
-  test(`the ${SEED_CODE} section shows its shareable link as a real link`, async () => {
+  test(`the ${SEED_CODE} section offers its shareable link quietly, as a real link a keyboard can reach`, async () => {
     await page.goto(siteUrl(SEED_ARTICLE));
     const shareUrl = siteUrl(`/cid/${SEED_CODE}`);
-    // Directly under the heading.
-    const line = headingNamed(page, SEED_HEADING).locator('xpath=following-sibling::*[1]');
-    await expect(line.textContent()).resolves.toContain('Link to this reference');
-    const link = line.getByRole('link', { name: shareUrl });
-    expect(await link.getAttribute('href')).toBe(shareUrl);
+    // Directly under the heading: a small folded control, with the link inside.
+    const control = headingNamed(page, SEED_HEADING).locator('xpath=following-sibling::*[1]');
+    const summary = control.locator('summary');
+    expect((await summary.textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Share link to this section (${SEED_CODE})`);
+    const link = control.getByRole('link', { name: shareUrl });
+    expect(await link.isVisible()).toBe(false);
+    await summary.focus();
+    await page.keyboard.press('Enter');
     expect(await link.isVisible()).toBe(true);
+    expect(await link.getAttribute('href')).toBe(shareUrl);
+  });
+
+  test(`/cid/${SEED_CODE}?from=nhs-app lands on the section with "Go back to NHS App"`, async () => {
+    await page.goto(siteUrl(`/cid/${SEED_CODE}?from=nhs-app`));
+    const url = new URL(page.url());
+    expect(`${url.pathname}${url.search}`).toBe(`${SEED_ARTICLE}?from=nhs-app`);
+    expect(url.hash).not.toBe('');
+    const back = page.getByRole('navigation', { name: 'Return to NHS App' }).getByRole('link', { name: 'Go back to NHS App' });
+    expect(await back.getAttribute('href')).toBe(NHS_APP_URL);
+    expect(await back.isVisible()).toBe(true);
+    // The way back is the first thing after the header, before the breadcrumbs.
+    await page.goto(siteUrl('/manage?from=nhs-app'));
+    expect(await page.locator('.app-return-link + .nhsuk-breadcrumb, .app-return-link ~ nav.nhsuk-breadcrumb').count()).toBe(1);
+  });
+
+  test('an unknown ?from= goes to the page as it always is', async () => {
+    await page.goto(siteUrl('/manage?from=no-such-service'));
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByText(/^Go back to/).count()).toBe(0);
+  });
+
+  test('the foot of an article suggests up to 3 related answers, which open', async () => {
+    await page.goto(siteUrl(SEED_ARTICLE));
+    const related = page.getByRole('navigation', { name: 'Related answers' });
+    const links = related.getByRole('link');
+    const count = await links.count();
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(count).toBeLessThanOrEqual(3);
+    // After the article and before "Back to top".
+    expect(await page.locator('article.app-article ~ .app-related ~ .app-back-to-top').count()).toBe(1);
+    const href = (await links.first().getAttribute('href'))!;
+    expect(href).not.toBe(SEED_ARTICLE);
+    await links.first().click();
+    await page.waitForURL((url) => url.pathname === href);
+    expect(await page.locator('h1').count()).toBe(1);
   });
 
   test('an article reflows at 200% zoom and at 320px wide without scrolling sideways', async () => {
@@ -203,6 +245,7 @@ describe('with JavaScript', () => {
     await guarded.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: siteUrl() });
     await page.goto(siteUrl(SEED_ARTICLE));
     const line = headingNamed(page, SEED_HEADING).locator('xpath=following-sibling::*[1]');
+    await line.locator('summary').click();
     const button = line.getByRole('button', { name: 'Copy link' });
     expect(await button.isVisible()).toBe(true);
 
@@ -240,10 +283,15 @@ describe('without JavaScript', () => {
     const buttons = page.locator('button', { hasText: 'Copy link' });
     for (const button of await buttons.all()) expect(await button.isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Copy link' }).count()).toBe(0);
-    expect(await page.getByRole('link', { name: siteUrl(`/cid/${SEED_CODE}`) }).isVisible()).toBe(true);
+    const shareUrl = siteUrl(`/cid/${SEED_CODE}`);
+    await page
+      .locator('details.app-reference-link', { has: page.locator(`a[href="${shareUrl}"]`) })
+      .locator('summary')
+      .click();
+    expect(await page.getByRole('link', { name: shareUrl }).isVisible()).toBe(true);
   });
 
-  test('every section that owns a reference code shows its /cid link under its heading', async () => {
+  test('every section that owns a reference code offers its /cid link under its heading', async () => {
     const response = await fetch(siteUrl('/cid.json'));
     expect(response.status).toBe(200);
     const codes = (await response.json()) as { code: string; url: string }[];
@@ -274,8 +322,8 @@ describe('without JavaScript', () => {
         const share = siteUrl(`/cid/${code}`);
         const { heading, line, links } = found[index]!;
         if (!heading || !['h2', 'h3'].includes(heading)) problems.push(`${code}: no heading #${id} on ${pageUrl}`);
-        else if (!line.includes('Link to this reference') || !links.some((link) => link.href === share && link.text === share)) {
-          problems.push(`${code}: no "Link to this reference: ${share}" under #${id} on ${pageUrl}`);
+        else if (!line.includes('Share link to this section') || !links.some((link) => link.href === share && link.text === share)) {
+          problems.push(`${code}: no "Share link to this section" with ${share} under #${id} on ${pageUrl}`);
         }
       });
     }

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { runAxe } from './support/axe';
+import { runEqualAccess } from './support/equal-access';
+import type { NuMessage } from './support/nu-checker';
+import { describeNuMessage, isKnownCssCheckerGap, runNuChecker, saveFile } from './support/nu-checker';
 import { NOT_FOUND_PATH, pagesToAudit, sitePath } from './support/crawl';
 import { validateHtml } from './support/html';
 import { clearLog } from './support/network';
@@ -22,6 +25,7 @@ const SCREENSHOTS: Record<string, string> = {
   '/search?q=password': 'search-password',
   [NOT_FOUND_PATH]: 'not-found',
   '/cid': 'reference-codes',
+  '/contact': 'contact',
 };
 
 /** Narrowest width WCAG 1.4.10 (Reflow) asks for: 1280 px at 400% zoom. */
@@ -63,6 +67,13 @@ describe.each(WIDTHS)('at $name width ($viewport.width×$viewport.height)', ({ v
     axe.rulesRun.forEach((rule) => rulesRun.add(rule));
     expect(axe.violations).toEqual([]);
 
+    const equalAccess = await runEqualAccess(page);
+    expect(equalAccess.rulesRun).toBeGreaterThan(100);
+    expect({ violations: equalAccess.violations, unexplainedWarnings: equalAccess.warnings }).toEqual({
+      violations: [],
+      unexplainedWarnings: [],
+    });
+
     const screenshot = SCREENSHOTS[name];
     if (screenshot) {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -88,6 +99,51 @@ describe('served HTML', () => {
     expect(await validateHtml(await response.text(), sitePath(entry.url))).toEqual([]);
   });
 });
+
+describe('the Nu HTML Checker', () => {
+  const dir = path.join(RESULTS_DIR, 'nu');
+  const files = new Map<string, string>();
+  let messages: NuMessage[] = [];
+  let stylesheet = '';
+
+  // Java starts slowly: every page and the stylesheet are saved first, then checked in two runs.
+  beforeAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [name, entry] of cases) {
+      const html = await (await fetch(entry.url)).text();
+      files.set(name, saveFile(dir, `pages/${files.size}.html`, html));
+    }
+    const home = await (await fetch(cases[0]![1].url)).text();
+    const href = /<link rel="stylesheet" href="([^"]+)"/.exec(home)![1]!;
+    stylesheet = saveFile(dir, 'site.css', await (await fetch(new URL(href, cases[0]![1].url))).text());
+    messages = [...(await runNuChecker([...files.values()])), ...(await runNuChecker([stylesheet], { css: true }))];
+  }, 120_000);
+
+  const problemsIn = (file: string, type: 'error' | 'warning'): string[] =>
+    messages
+      .filter((m) => new URL(m.url).pathname === file)
+      .filter((m) => (type === 'error' ? m.type !== 'info' : m.type === 'info' && m.subType === 'warning'))
+      .filter((m) => !isKnownCssCheckerGap(m))
+      .map((m) => describeNuMessage(m, dir));
+
+  test.each(cases)('%s has no Nu HTML Checker errors, and only the warnings docs/accessibility.md explains', (name) => {
+    const file = files.get(name)!;
+    expect(problemsIn(file, 'error')).toEqual([]);
+    expect(problemsIn(file, 'warning').filter((line) => !isExplainedNuWarning(line))).toEqual([]);
+  });
+
+  test('the stylesheet has no Nu CSS errors beyond modern CSS the checker does not know yet', () => {
+    expect(messages.some((m) => new URL(m.url).pathname === stylesheet && isKnownCssCheckerGap(m))).toBe(true);
+    expect(problemsIn(stylesheet, 'error')).toEqual([]);
+    expect(problemsIn(stylesheet, 'warning')).toEqual([]);
+    expect(fs.readFileSync(stylesheet, 'utf8')).not.toContain('\uFFFD');
+  });
+});
+
+/** nhsuk-frontend's header, footer and navigation templates put these explicit roles on their landmarks. */
+function isExplainedNuWarning(line: string): boolean {
+  return /The “(banner|contentinfo|navigation)” role is unnecessary for element “(header|footer|nav)”/.test(line);
+}
 
 describe('the checks themselves', () => {
   let guarded: GuardedContext;
@@ -134,6 +190,30 @@ describe('the checks themselves', () => {
     expect(await validateHtml(page(table('nhsuk-table nhsuk-table--responsive')), 'x.html')).toEqual([]);
     expect(await validateHtml(page(table('app-table')), 'x.html')).toHaveLength(3);
   });
+
+  test('the IBM Equal Access engine reports an unlabelled field and an invalid role', async () => {
+    const page = await guarded.context.newPage();
+    await page.setContent(
+      '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1><input type="text"><span role="text">x</span></main></body></html>',
+    );
+    const outcome = await runEqualAccess(page);
+    expect(outcome.violations.map((line) => line.split(':')[0])).toEqual(
+      expect.arrayContaining(['input_label_exists', 'aria_role_allowed']),
+    );
+  });
+
+  test('the Nu HTML Checker reports invalid HTML and CSS', async () => {
+    const dir = path.join(RESULTS_DIR, 'nu-self-check');
+    const html = saveFile(
+      dir,
+      'bad.html',
+      '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><span role="text">x</span></body></html>',
+    );
+    const css = saveFile(dir, 'bad.css', '@media screen\uFFFD { p { colour: red } }');
+    const found = [...(await runNuChecker([html])), ...(await runNuChecker([css], { css: true }))].filter((m) => m.type === 'error');
+    expect(found.map((m) => m.message).join('\n')).toMatch(/Bad value “text” for attribute “role”/);
+    expect(found.some((m) => m.url.endsWith('bad.css'))).toBe(true);
+  }, 60_000);
 
   test('a page that scrolls sideways is caught', async () => {
     const page = await guarded.context.newPage();

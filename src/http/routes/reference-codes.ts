@@ -11,6 +11,8 @@ import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
 import { CACHE } from '../cache';
 import { sendPrepared } from '../send';
+import type { ReturnLink } from '../../render/view-models/return-link';
+import { withFrom } from '../../render/view-models/return-link';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
@@ -18,6 +20,7 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
   return owner ? sectionUrl(owner.page.url, owner.section.id) : undefined;
 }
 
+/** Redirects to the code's section, keeping a known `?from=` so the page still offers the way back. */
 function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response, typed: string): void {
   const target = codeTarget(rendered.site, typed);
   if (!target) {
@@ -28,7 +31,7 @@ function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response,
     return renderNotFound(res, typed.trim().slice(0, 100));
   }
   res.setHeader('Cache-Control', CACHE.redirect);
-  return res.redirect(302, target);
+  return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
@@ -37,7 +40,11 @@ export function referenceCodes(current: () => RenderedSite, _insights: InsightRe
   router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {
     const { code } = req.query;
-    if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, CACHE.page);
+    if (code === undefined) {
+      const returnTo = res.locals.returnTo as ReturnLink | undefined;
+      const variant = returnTo && current().withReturn('/cid', returnTo);
+      return sendPrepared(req, res, variant ?? current().documents.get('/cid')!, CACHE.page);
+    }
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
     return redirectOrNotFound(current(), req, res, code);
   });

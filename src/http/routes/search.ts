@@ -6,6 +6,8 @@ import createHttpError from '../middleware/http-error';
 import { searchView } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import { codeTarget } from './reference-codes';
+import type { ReturnLink } from '../../render/view-models/return-link';
+import { withFrom } from '../../render/view-models/return-link';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -32,7 +34,7 @@ export function search(current: () => RenderedSite, _insights: InsightRecorder):
     const target = codeTarget(site, query);
     if (target) {
       res.setHeader('Cache-Control', CACHE.redirect);
-      return res.redirect(302, target);
+      return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
     }
     const code = normaliseCode(query);
     const results = query && !code ? index.search(query, Number(page) || 1) : undefined;

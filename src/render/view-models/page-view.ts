@@ -1,5 +1,7 @@
 import { canonicalUrl } from '../../content/urls';
 import type { Article, Hub, Page, Site } from '../../content/site';
+import { relatedPages } from './related';
+import type { ReturnLink } from './return-link';
 import { jsonForScript, structuredData } from './seo';
 
 export interface BreadcrumbItem {
@@ -48,10 +50,23 @@ export interface SiteContext {
   siteName: string;
   /** Staging: robots.txt disallows everything and pages say noindex. */
   robotsDisallowAll?: boolean;
+  /** Services a patient can go back to (`?from=<id>`), from content/_data/services.yml. */
+  returnLinks?: ReadonlyMap<string, ReturnLink>;
+}
+
+export interface RelatedItem {
+  href: string;
+  text: string;
 }
 
 /** Everything a layout needs to show one hub or article. */
-export function pageView(site: Site, page: Page, context: SiteContext, renderLink?: (code: string) => string): Record<string, unknown> {
+export function pageView(
+  site: Site,
+  page: Page,
+  context: SiteContext,
+  renderLink?: (code: string) => string,
+  returnTo?: ReturnLink,
+): Record<string, unknown> {
   const isHome = page === site.home;
   const owned = ownedSections(site, page);
   return {
@@ -63,7 +78,9 @@ export function pageView(site: Site, page: Page, context: SiteContext, renderLin
     breadcrumbs: isHome ? undefined : breadcrumbItems(site, page),
     cards: page.kind === 'hub' ? page.children.map(cardFor) : undefined,
     contents: page.kind === 'article' ? contentsItems(page) : undefined,
-    structuredData: jsonForScript(structuredData(site, page, context.baseUrl)),
+    related: page.kind === 'article' ? relatedPages(site, page).map((p): RelatedItem => ({ href: p.url, text: p.title })) : undefined,
+    returnTo,
+    structuredData: jsonForScript(structuredData(site, page, context.baseUrl, context.siteName)),
     robotsNoindex: context.robotsDisallowAll,
     reviewed: formatDate(page.reviewed),
     nextReview: formatDate(page.nextReview),
@@ -81,7 +98,7 @@ export function ownedSections(site: Site, page: Page): Map<string, string[]> {
 }
 
 /**
- * Puts a "Link to this reference" block under each heading that owns a code. Headings carry
+ * Puts a "Share link to this section" control under each heading that owns a code. Headings carry
  * ids from our own markdown rule, so `id="…"` finds exactly one heading.
  */
 export function withReferenceLinks(html: string, owned: Map<string, string[]>, renderLink: (code: string) => string): string {

@@ -15,7 +15,8 @@ const ENV = {
 } as const;
 
 export const RESULTS_DIR = path.join(PROJECT_ROOT, 'test-results');
-export const SCREENSHOT_DIR = path.join(RESULTS_DIR, 'screenshots');
+/** Where screenshots and printed pages go: test-results/screenshots, or SCREENSHOT_DIR. */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? path.join(RESULTS_DIR, 'screenshots');
 
 export function shareWithTests(values: { baseUrl: string; wsEndpoint: string; crawlFile: string }): void {
   process.env[ENV.baseUrl] = values.baseUrl;
