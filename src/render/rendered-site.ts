@@ -15,6 +15,7 @@ import { codeEntries } from './view-models/code-index';
 import { robotsTxt, sitemapXml } from './view-models/seo';
 import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
+import { loadSynonyms } from '../search/synonyms';
 
 /** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface RenderedSite {
@@ -83,6 +84,6 @@ export function renderSite(contentDir: string, viewsDir: string, views: nunjucks
     site,
     pages: renderPages(site, views, context),
     documents: renderDocuments(site, views, context),
-    search: buildSearchIndex(sectionDocuments(site)),
+    search: buildSearchIndex(sectionDocuments(site), { synonyms: loadSynonyms(contentDir) }),
   };
 }
