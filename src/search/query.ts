@@ -64,3 +64,10 @@ export function groupQuery(query: string, synonyms: SynonymTable, processTerm: T
   }
   return groups;
 }
+
+/** Every term of every synonym phrase: words the content team has taught search, so never misspellings. */
+export function synonymTerms(table: SynonymTable): Set<string> {
+  const terms = new Set<string>();
+  for (const entries of table.values()) for (const { phrase } of entries) for (const term of phrase.terms) terms.add(term);
+  return terms;
+}

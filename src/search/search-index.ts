@@ -3,7 +3,7 @@ import type { Query, SearchResult as MiniResult } from 'minisearch';
 import type { Site } from '../content/site';
 import { codesInQuery } from '../content/reference-codes';
 import type { Synonyms } from './synonyms';
-import { compileSynonyms, groupQuery } from './query';
+import { compileSynonyms, groupQuery, synonymTerms } from './query';
 import type { QueryGroup } from './query';
 import { buildVocabulary, correctSpelling, countWords } from './suggest';
 import type { TermProcessor } from './terms';
@@ -154,7 +154,7 @@ export interface SearchIndex {
 const fuzzy = (term: string): number | false => (term.length >= 10 ? 2 : term.length >= 4 ? 1 : false);
 /** Other words from a synonym group count a little less than the words typed. */
 const SYNONYM_WEIGHT = 0.85;
-/** A query "finds little" when it has fewer results than this, or only through misspellings. */
+/** A query "finds little" when it has fewer results than this, or finds them only through misspellings. */
 const FEW_RESULTS = 3;
 
 /** The minisearch query for one pass over the grouped words of a query. */
@@ -196,28 +196,45 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     searchOptions: { tokenize, boost: { heading: 4, title: 2, body: 1 }, maxFuzzy: 2 },
   });
   mini.addAll(documents);
-  const vocabulary = buildVocabulary(counts, processTerm);
+  const vocabulary = buildVocabulary(counts, processTerm, synonymTerms(synonyms));
   const byCode = new Map<string, SectionDocument>();
   for (const doc of documents) for (const code of doc.codes ?? []) byCode.set(code, doc);
 
   /**
-   * Most queries are answered by the first pass: every word (or a word meaning the same),
-   * exactly or, for the last word, as a prefix. Only when that finds nothing do we allow
-   * misspellings, and only then accept any of the words.
+   * Each group of the query counts once, however many of its synonyms a section matched:
+   * minisearch multiplies a score by the number of query terms matched, which would favour a
+   * section that says "phone", "mobile" and "number" over one that answers the question.
    */
-  const passes: ['AND' | 'OR', boolean][] = [
-    ['AND', false],
-    ['AND', true],
-    ['OR', true],
-  ];
-  const searchText = (text: string): { found: MiniResult[]; fuzzy: boolean } => {
-    const groups = groupQuery(text, synonyms, processTerm);
-    if (groups.length === 0) return { found: [], fuzzy: false };
-    for (const [combineWith, allowFuzzy] of passes) {
-      const found = mini.search(queryFor(groups, combineWith, allowFuzzy));
-      if (found.length > 0) return { found, fuzzy: allowFuzzy };
+  const rescore = (found: MiniResult[], groups: QueryGroup[]): MiniResult[] => {
+    if (groups.every((group) => group.alternatives.length === 0)) return found;
+    const groupTerms = groups.map((group) => new Set(termsOf([group.typed, ...group.alternatives].join(' '), processTerm)));
+    for (const result of found) {
+      const matched = groupTerms.filter((terms) => result.queryTerms.some((term) => terms.has(term))).length;
+      result.score = (result.score / Math.max(1, result.queryTerms.length)) * matched;
     }
-    return { found: [], fuzzy: true };
+    return found.sort((a, b) => b.score - a.score);
+  };
+
+  /**
+   * Most queries are answered by the first attempt: every word (or a word meaning the same),
+   * exactly or, for the last word, as a prefix. Then the same with words the index does not
+   * know replaced by their closest spelling from its vocabulary; then misspellings matched
+   * inside the index; and only then any of the words.
+   */
+  const searchText = (text: string): { found: MiniResult[]; via: 'exact' | 'corrected' | 'fuzzy'; corrected?: string } => {
+    const corrected = correctSpelling(text, vocabulary);
+    const attempts: [string, 'AND' | 'OR', boolean, 'exact' | 'corrected' | 'fuzzy'][] = [[text, 'AND', false, 'exact']];
+    if (corrected) attempts.push([corrected, 'AND', false, 'corrected']);
+    // Misspellings are matched inside the index only while every word must match: a fuzzy "any
+    // word" search over a large index costs far more and finds mostly noise.
+    attempts.push([text, 'AND', true, 'fuzzy'], [corrected ?? text, 'OR', false, 'fuzzy']);
+    for (const [words, combineWith, allowFuzzy, via] of attempts) {
+      const groups = groupQuery(words, synonyms, processTerm);
+      if (groups.length === 0) continue;
+      const found = mini.search(queryFor(groups, combineWith, allowFuzzy));
+      if (found.length > 0) return { found: rescore(found, groups), via, corrected };
+    }
+    return { found: [], via: 'fuzzy', corrected };
   };
 
   const search = (query: string, requestedPage = 1): SearchResults => {
@@ -225,7 +242,7 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     const known = mentioned.filter((m) => byCode.has(m.code)).map((m) => m.code);
     const unknownCodes = mentioned.filter((m) => !byCode.has(m.code) && (m.explicit || onlyCodes)).map((m) => m.code);
     const text = mentioned.length > 0 ? words : query;
-    const { found, fuzzy: onlyFuzzy } = onlyCodes ? { found: [], fuzzy: false } : searchText(text);
+    const { found, via, corrected } = onlyCodes ? { found: [], via: 'exact' as const, corrected: undefined } : searchText(text);
     const first = known.map((code) => byCode.get(code)!);
     const firstIds = new Set(first.map((doc) => doc.id));
     const rest = found.filter((result) => !firstIds.has(result.id as string));
@@ -254,10 +271,13 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
         });
       }
     }
+    // "Did you mean": when the words as typed found nothing, or little, and the closest spellings
+    // the index knows find more.
     let suggestion: string | undefined;
-    if (!onlyCodes && (rest.length < FEW_RESULTS || onlyFuzzy)) {
-      const corrected = correctSpelling(text, vocabulary);
-      if (corrected && searchText(corrected).found.length > (onlyFuzzy ? 0 : rest.length)) suggestion = corrected;
+    if (corrected && via === 'corrected') suggestion = corrected;
+    else if (corrected && (via === 'fuzzy' || rest.length < FEW_RESULTS)) {
+      const better = mini.search(queryFor(groupQuery(corrected, synonyms, processTerm), via === 'fuzzy' ? 'OR' : 'AND', false));
+      if (better.length > rest.length || (via === 'fuzzy' && better.length > 0)) suggestion = corrected;
     }
     return { total, page, pageCount, hits, codes: known, unknownCodes, suggestion };
   };

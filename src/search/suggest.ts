@@ -17,8 +17,8 @@ const MIN_WORD = 4;
  * index of the words themselves, so a misspelling is looked up with the same fuzzy matching
  * (edit distance over a radix tree) that search uses, not by comparing against every word.
  */
-export function buildVocabulary(counts: Map<string, number>, processTerm: TermProcessor): Vocabulary {
-  const terms = new Set<string>();
+export function buildVocabulary(counts: Map<string, number>, processTerm: TermProcessor, known: Set<string> = new Set()): Vocabulary {
+  const terms = new Set<string>(known);
   const words: { id: string; count: number }[] = [];
   for (const [word, count] of counts) {
     const term = processTerm(word);
