@@ -227,7 +227,9 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     if (corrected) attempts.push([corrected, 'AND', false, 'corrected']);
     // Misspellings are matched inside the index only while every word must match: a fuzzy "any
     // word" search over a large index costs far more and finds mostly noise.
-    attempts.push([text, 'AND', true, 'fuzzy'], [corrected ?? text, 'OR', false, 'fuzzy']);
+    // When the index knows every word, a misspelling pass cannot help and only costs time.
+    if (tokenize(text).some((word) => !vocabulary.knows(word))) attempts.push([text, 'AND', true, 'fuzzy']);
+    attempts.push([corrected ?? text, 'OR', false, 'fuzzy']);
     for (const [words, combineWith, allowFuzzy, via] of attempts) {
       const groups = groupQuery(words, synonyms, processTerm);
       if (groups.length === 0) continue;
