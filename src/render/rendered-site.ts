@@ -21,6 +21,7 @@ import { findReturnLink } from './view-models/return-link';
 import { ContentError } from '../content/errors';
 import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
+import { loadSynonyms } from '../search/synonyms';
 
 /** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface RenderedSite {
@@ -173,7 +174,7 @@ export function renderSite(contentDir: string, viewsDir: string, views: nunjucks
     pages: renderPages(site, views, context),
     documents: renderDocuments(site, views, context),
     images: prepareImages(site),
-    search: buildSearchIndex(sectionDocuments(site)),
+    search: buildSearchIndex(sectionDocuments(site), { synonyms: loadSynonyms(contentDir) }),
     withReturn: returnVariants(site, views, context),
     returnLinkFor: (from) => findReturnLink(context.returnLinks, from),
   };

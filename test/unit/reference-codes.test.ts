@@ -1,4 +1,4 @@
-import { compareCodes, findCodes, normaliseCode } from '../../src/content/reference-codes';
+import { codesInQuery, compareCodes, findCodes, normaliseCode } from '../../src/content/reference-codes';
 
 describe('normaliseCode', () => {
   it.each([
@@ -32,5 +32,56 @@ describe('findCodes', () => {
 describe('compareCodes', () => {
   it('orders by number', () => {
     expect(['CID7001', 'CID20210', 'CID0003', 'CID3006'].sort(compareCodes)).toEqual(['CID0003', 'CID3006', 'CID7001', 'CID20210']);
+  });
+});
+
+describe('codesInQuery', () => {
+  it.each([
+    ['CID3006', 'CID3006', true],
+    ['cid3006', 'CID3006', true],
+    ['CID 3006', 'CID3006', true],
+    ['cid-3006', 'CID3006', true],
+    ['cid:3006', 'CID3006', true],
+    ['CID3006.', 'CID3006', true],
+    ['(CID3006)', 'CID3006', true],
+    ['reference CID3006', 'CID3006', true],
+    ['my code is 3006', 'CID3006', false],
+    ['3006', 'CID3006', false],
+    ['I got error code cid 3006', 'CID3006', true],
+    ['what does CID3006 mean?', 'CID3006', true],
+    ['Reference: CID20210', 'CID20210', true],
+  ])('reads %j as the code %s alone', (query, code, explicit) => {
+    expect(codesInQuery(query)).toEqual({ codes: [{ code, explicit }], words: expect.any(String) as string, onlyCodes: true });
+  });
+
+  it('never reads a 5-digit code as the 4-digit code it starts with', () => {
+    expect(codesInQuery('CID20210').codes).toEqual([{ code: 'CID20210', explicit: true }]);
+    expect(codesInQuery('cid 2021').codes).toEqual([{ code: 'CID2021', explicit: true }]);
+  });
+
+  it.each([['CID300'], ['CID202101'], ['XCID1234'], ['cid3006abc'], ['1234567'], ['nhs 111'], ['password']])(
+    'finds no code in %j',
+    (query) => {
+      expect(codesInQuery(query)).toEqual({ codes: [], words: query, onlyCodes: false });
+    },
+  );
+
+  it('finds several codes once each, keeping the other words for the text search', () => {
+    expect(codesInQuery('CID3006 or cid 3007, then CID3006 again: link expired')).toEqual({
+      codes: [
+        { code: 'CID3006', explicit: true },
+        { code: 'CID3007', explicit: true },
+      ],
+      words: 'or , then again: link expired',
+      onlyCodes: false,
+    });
+  });
+
+  it('counts a code as written with CID when any of its mentions is', () => {
+    expect(codesInQuery('3006 CID3006').codes).toEqual([{ code: 'CID3006', explicit: true }]);
+  });
+
+  it('treats two codes and nothing else as codes only', () => {
+    expect(codesInQuery('CID3006 and CID3007').onlyCodes).toBe(true);
   });
 });

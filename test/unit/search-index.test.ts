@@ -49,6 +49,7 @@ describe('search index', () => {
         title: 'A',
         hub: 'H',
         body: 'shared words',
+        codes: [],
       })),
     );
     expect(many.search('shared', 1)).toMatchObject({ total: 23, page: 1, pageCount: 3 });
@@ -77,7 +78,7 @@ describe('buildExcerpt', () => {
 });
 
 describe('queryTerms', () => {
-  it('drops stop words and lower-cases', () => {
-    expect(queryTerms('The Security code is NOT arriving')).toEqual(['security', 'code', 'not', 'arriving']);
+  it('drops stop words, lower-cases and stems', () => {
+    expect(queryTerms('The Security code is NOT arriving')).toEqual(['secur', 'code', 'not', 'arriv']);
   });
 });

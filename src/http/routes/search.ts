@@ -1,11 +1,9 @@
 import type { RequestHandler } from 'express';
-import { normaliseCode } from '../../content/reference-codes';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { searchView } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
-import { codeTarget } from './reference-codes';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
 
@@ -22,23 +20,37 @@ export function cleanQuery(raw: string): string {
   return Array.from(cleaned).slice(0, MAX_QUERY_LENGTH).join('').trim();
 }
 
-/** `/search?q=`: a known reference code redirects to its section; anything else shows results. */
-export function search(current: () => RenderedSite, _insights: InsightRecorder): RequestHandler {
+/**
+ * `/search?q=`: a query that is one known reference code goes to its section; an unknown code
+ * says so; anything else shows results, the sections of any codes it names first. Searches that
+ * find nothing and codes looked up are reported to `insights`, on the first page only.
+ */
+export function search(current: () => RenderedSite, insights: InsightRecorder): RequestHandler {
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
       return next(createHttpError(400, 'q and page must be single values'));
     }
     const query = cleanQuery(q ?? '');
-    const { site, search: index } = current();
-    const target = codeTarget(site, query);
-    if (target) {
+    const requested = Number(page) || 1;
+    const answer = current().search.answer(query, requested);
+    const firstPage = requested <= 1;
+    if (answer.kind === 'code') {
+      insights.record({ kind: 'code-lookup', code: answer.code });
       res.setHeader('Cache-Control', CACHE.redirect);
-      return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
+      return res.redirect(302, withFrom(answer.href, res.locals.returnTo as ReturnLink | undefined));
     }
-    const code = normaliseCode(query);
-    const results = query && !code ? index.search(query, Number(page) || 1) : undefined;
+    if (firstPage && answer.kind === 'unknown-code') insights.record({ kind: 'unknown-code', code: answer.code, via: 'search' });
+    if (firstPage && answer.kind === 'results') {
+      const { results } = answer;
+      for (const code of results.codes) insights.record({ kind: 'code-lookup', code });
+      for (const code of results.unknownCodes) insights.record({ kind: 'unknown-code', code, via: 'search' });
+      if (results.total === 0) insights.record({ kind: 'search-no-results', query });
+    }
     res.setHeader('Cache-Control', CACHE.none);
-    return res.render('pages/search.njk', searchView(query, code, results));
+    return res.render(
+      'pages/search.njk',
+      searchView(query, answer.kind === 'unknown-code' ? answer.code : undefined, answer.kind === 'results' ? answer.results : undefined),
+    );
   };
 }

@@ -17,7 +17,10 @@ export function paginationFor(query: string, page: number, pageCount: number): R
   };
 }
 
-/** What the search page shows for a query: results, an unknown code, or just the box. */
+/**
+ * What the search page shows for a query: results (the sections of the codes it names first, any
+ * codes no section explains, and a spelling suggestion), an unknown code, or just the box.
+ */
 export function searchView(query: string, unknownCode: string | undefined, results: SearchResults | undefined): Record<string, unknown> {
   const count = results?.total ?? 0;
   const found = count === 1 ? '1 result' : `${count} results`;
@@ -30,8 +33,10 @@ export function searchView(query: string, unknownCode: string | undefined, resul
     robotsNoindex: true,
     query,
     unknownCode,
+    unknownCodes: results?.unknownCodes ?? [],
     results,
     found,
+    suggestion: results?.suggestion ? { text: results.suggestion, href: `/search?q=${encodeURIComponent(results.suggestion)}` } : undefined,
     pagination: results ? paginationFor(query, results.page, results.pageCount) : undefined,
   };
 }

@@ -1,0 +1,61 @@
+import MiniSearch from 'minisearch';
+import stem from 'wink-porter2-stemmer';
+
+/**
+ * Words that carry no meaning in a help search, dropped from the index and from queries alike.
+ * Question words are here because patients ask questions ("how do I ..."), and no heading is
+ * found by its "how" or "what does it mean". "not" is kept: "does not work" is what many headings say.
+ */
+export const STOP_WORDS = new Set(
+  'a about am an and any are as at be been but by can could did do does doing for from had has have how i if im in into is it its me mean means meaning my need needs of on or our say said says so than that the their them then there these they this to want was we were what when where which who why will with would you your'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The halves of "doesn't", "can't", "won't" that are left when an apostrophe splits a word, and
+ * the same words typed without one. They all mean "not", which is what the articles say.
+ */
+const NEGATIONS = new Set(
+  'doesn don didn isn wasn aren weren won wouldn couldn shouldn hasn haven hadn cant cannot dont doesnt didnt isnt wont wasnt arent couldnt wouldnt'.split(
+    ' ',
+  ),
+);
+
+/** Splits text into words the way minisearch does: at spaces and punctuation. */
+export const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+const MAX_REMEMBERED_STEMS = 100_000;
+
+/** Turns one word into the term the index stores, or null for a word search ignores. */
+export type TermProcessor = (word: string) => string | null;
+
+/**
+ * Lower case, no stop words, and (when `stemming`) the Porter2 stem, so "registering",
+ * "registered" and "register" are one term, and "doesn't" or "cannot" reads as "not". Words with digits are kept whole: `cid3006` is a
+ * code, not a word to stem.
+ */
+export function createTermProcessor(options: { stemming: boolean }): TermProcessor {
+  // Stemming is the costly step, and text repeats its words: remember each word's stem, up to a
+  // bound so that queries full of invented words cannot grow the memory without limit.
+  const stems = new Map<string, string>();
+  return (word) => {
+    const lower = word.toLowerCase();
+    if (lower.length < 2 || STOP_WORDS.has(lower)) return null;
+    if (NEGATIONS.has(lower)) return 'not';
+    if (!options.stemming || /\d/.test(lower)) return lower;
+    let stemmed = stems.get(lower);
+    if (stemmed === undefined) {
+      stemmed = stem(lower);
+      if (stems.size < MAX_REMEMBERED_STEMS) stems.set(lower, stemmed);
+    }
+    return stemmed;
+  };
+}
+
+/** The terms of a piece of text as an index with this processor sees them. */
+export function termsOf(text: string, processTerm: TermProcessor): string[] {
+  return tokenize(text)
+    .map(processTerm)
+    .filter((term): term is string => Boolean(term));
+}
