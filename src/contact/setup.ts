@@ -29,10 +29,14 @@ export interface Contact extends ContactDependencies {
   close(): Promise<void>;
 }
 
-/** PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. */
-export function openOutbox(config: Config): Promise<Outbox> {
-  const { databaseUrl, dataDir } = config.contact;
-  return databaseUrl ? openPostgresOutbox(databaseUrl) : Promise.resolve(openSqliteOutbox(dataDir));
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. With `create: false`
+ * (tools that read an existing outbox) a missing SQLite file is an error.
+ */
+export async function openOutbox(config: Config, options: { create?: boolean } = {}): Promise<Outbox> {
+  const { databaseUrl, dataDir, databaseTimeoutMs } = config.contact;
+  if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs });
+  return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000) });
 }
 
 /** The sender for a config: it sends nothing when no ticket system is configured. */
