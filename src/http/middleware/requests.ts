@@ -48,14 +48,18 @@ export function canonicalPath(path: string, isPage: (path: string) => boolean): 
   return candidate === path ? undefined : candidate;
 }
 
-/** 301 to the canonical URL, keeping the query string. */
+/**
+ * 301 to the canonical URL, keeping the query string (search needs it). A redirect that carries
+ * a query is never cached: a CDN that leaves the query out of its key would otherwise store
+ * `/manage/?anything` → `/manage?anything` as the answer for `/manage/`, for everyone.
+ */
 export function redirectToCanonical(isPage: (path: string) => boolean): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const target = canonicalPath(req.path, isPage);
     if (target === undefined) return next();
     const query = req.originalUrl.indexOf('?');
-    res.setHeader('Cache-Control', CACHE.meta);
+    res.setHeader('Cache-Control', query >= 0 ? CACHE.none : CACHE.meta);
     return res.redirect(301, target + (query >= 0 ? req.originalUrl.slice(query) : ''));
   };
 }
