@@ -29,6 +29,8 @@ export interface PostgresOptions {
    * frozen database then gives an error the patient sees at once, never a request that hangs.
    */
   timeoutMs?: number;
+  /** False for tools that read an existing outbox: a database without the table is an error, not a new outbox. */
+  create?: boolean;
 }
 
 /** A pool whose every connection and statement is bounded by `timeoutMs`. */
@@ -62,6 +64,11 @@ export async function openPostgresOutbox(databaseUrl: string, options: PostgresO
     throw error;
   });
   try {
+    if (options.create === false) {
+      const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass('contact_messages')::text AS found`);
+      if (!rows[0]?.found)
+        throw new OutboxUnavailableError('There is no outbox in that database. Check DATABASE_URL where the server runs.');
+    }
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     for (const statement of OUTBOX_SCHEMA) await client.query(statement);

@@ -32,11 +32,11 @@ export interface Contact extends ContactDependencies {
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. With `create: false`
- * (tools that read an existing outbox) a missing SQLite file is an error.
+ * (tools that read an existing outbox) a missing SQLite file or PostgreSQL table is an error.
  */
 export async function openOutbox(config: Config, options: { create?: boolean } = {}): Promise<Outbox> {
   const { databaseUrl, dataDir, databaseTimeoutMs } = config.contact;
-  if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs });
+  if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs, create: options.create });
   return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000) });
 }
 

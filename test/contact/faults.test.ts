@@ -301,6 +301,20 @@ describePostgres('PostgreSQL stopped or frozen', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('npm run messages says there is no outbox in a database without one, and creates nothing', async () => {
+    const empty = await createTestDatabase();
+    try {
+      let err = '';
+      const code = await main(['list'], { NODE_ENV: 'test', DATABASE_URL: empty.url }, { out: () => undefined, err: (t) => (err += t) });
+      expect(code).toBe(1);
+      expect(err).toContain('There is no outbox in that database');
+      const check = await openPostgresOutbox(empty.url, { create: false }).catch((error: Error) => error);
+      expect(check).toBeInstanceOf(Error);
+    } finally {
+      await empty.drop();
+    }
+  });
+
   it('counts the rate limit atomically: 30 parallel posts with a limit of 5 accept 5', async () => {
     const limiter = await createPostgresRateLimiter(boundedPool(db.url, { poolSize: 8 }), { max: 5, windowMs: 60_000, secret: 's' });
     try {
