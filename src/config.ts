@@ -20,7 +20,26 @@ export interface Config {
   robotsDisallowAll: boolean;
   /** How many proxies in front of the app to trust for the client address (Express "trust proxy"). */
   trustProxy: number;
+  server: ServerConfig;
   contact: ContactConfig;
+}
+
+/** Limits on connections, and how the server stops. */
+export interface ServerConfig {
+  /** A client must send its request headers within this. */
+  headersTimeoutMs: number;
+  /** A client must send its whole request (headers and body) within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  maxConnections: number;
+  /** /readyz gives up on the outbox check after this. */
+  readyTimeoutMs: number;
+  /** After SIGTERM, how long /readyz fails while requests are still served, so a load balancer can drain. */
+  shutdownDrainMs: number;
+  /** After the drain, how long in-flight requests and the sender have before the process is stopped (exit 1). */
+  shutdownTimeoutMs: number;
 }
 
 /** The contact form, its outbox and the sender that forwards messages to the ticket system. */
@@ -35,6 +54,10 @@ export interface ContactConfig {
   secret?: string;
   /** Accepted messages per client per window. */
   rateLimit: { max: number; windowMs: number };
+  /** How long a form is accepted after it was shown. */
+  formTokenTtlMs: number;
+  /** The longest a PostgreSQL call may take (and how long SQLite waits for a lock). */
+  databaseTimeoutMs: number;
   /** Sent messages are deleted this many days after sending. */
   retentionDays: number;
   sender: SenderConfig;
@@ -56,6 +79,8 @@ export interface SenderConfig {
   maxDelayMs: number;
   /** Failures after which a message is kept as failed. */
   maxAttempts: number;
+  /** How often a failed message is tried again. */
+  failedRetryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -152,13 +177,28 @@ export function parseContact(env: NodeJS.ProcessEnv): ContactConfig {
     zendesk: parseZendesk(env),
     secret: env.CONTACT_SECRET ? env.CONTACT_SECRET : undefined,
     rateLimit: { max: parseWholeNumber('CONTACT_RATE_LIMIT', env.CONTACT_RATE_LIMIT, 5, 1), windowMs: 10 * 60_000 },
+    formTokenTtlMs: parseWholeNumber('CONTACT_FORM_TTL_MS', env.CONTACT_FORM_TTL_MS, 2 * 60 * 60_000, 1000),
+    databaseTimeoutMs: parseWholeNumber('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS, 5000, 100),
     retentionDays: parseWholeNumber('MESSAGE_RETENTION_DAYS', env.MESSAGE_RETENTION_DAYS, 30, 1),
     sender: {
       pollMs: parseWholeNumber('SENDER_POLL_MS', env.SENDER_POLL_MS, 5_000, 10),
       baseDelayMs: parseWholeNumber('SENDER_RETRY_BASE_MS', env.SENDER_RETRY_BASE_MS, 10_000, 1),
       maxDelayMs: parseWholeNumber('SENDER_RETRY_MAX_MS', env.SENDER_RETRY_MAX_MS, 60 * 60_000, 1),
       maxAttempts: 20,
+      failedRetryMs: parseWholeNumber('SENDER_FAILED_RETRY_MS', env.SENDER_FAILED_RETRY_MS, 6 * 60 * 60_000, 1000),
     },
+  };
+}
+
+export function parseServer(env: NodeJS.ProcessEnv): ServerConfig {
+  return {
+    headersTimeoutMs: parseWholeNumber('HEADERS_TIMEOUT_MS', env.HEADERS_TIMEOUT_MS, 10_000, 100),
+    requestTimeoutMs: parseWholeNumber('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000, 100),
+    keepAliveTimeoutMs: parseWholeNumber('KEEP_ALIVE_TIMEOUT_MS', env.KEEP_ALIVE_TIMEOUT_MS, 5000, 100),
+    maxConnections: parseWholeNumber('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 1000, 1),
+    readyTimeoutMs: parseWholeNumber('READY_TIMEOUT_MS', env.READY_TIMEOUT_MS, 2000, 10),
+    shutdownDrainMs: parseWholeNumber('SHUTDOWN_DRAIN_MS', env.SHUTDOWN_DRAIN_MS, 5000, 0),
+    shutdownTimeoutMs: parseWholeNumber('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 20_000, 100),
   };
 }
 
@@ -183,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFormat: parseLogFormat(env.LOG_FORMAT),
     robotsDisallowAll: parseBoolean('ROBOTS_DISALLOW_ALL', env.ROBOTS_DISALLOW_ALL),
     trustProxy: parseWholeNumber('TRUST_PROXY', env.TRUST_PROXY, 0),
+    server: parseServer(env),
     contact: parseContact(env),
   };
 }

@@ -1,5 +1,7 @@
 import { createApp } from '../http/app';
-import { loadConfig } from '../config';
+import { createLifecycle } from '../http/lifecycle';
+import { createServer, createShutdown } from '../http/serve';
+import { ConfigError, loadConfig } from '../config';
 import { openContact } from '../contact/setup';
 import { requireServices } from '../contact/services';
 import { describeFailure } from '../content/errors';
@@ -23,8 +25,10 @@ async function main(): Promise<void> {
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');
   }
   const rendered = current();
-  const app = createApp({ config, views, assets, logger, current: () => current(), contact });
-  const server = app.listen(config.port, () => {
+  const lifecycle = createLifecycle();
+  const app = createApp({ config, views, assets, logger, current: () => current(), contact, lifecycle });
+  const server = createServer(app, config.server, lifecycle);
+  server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
@@ -34,19 +38,20 @@ async function main(): Promise<void> {
     contact.sender.start();
   });
 
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'closing');
-    setTimeout(() => process.exit(0), 10_000).unref();
-    server.close(() => {
-      void contact.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const shutdown = createShutdown({
+    server,
+    lifecycle,
+    limits: config.server,
+    logger,
+    closeContact: () => contact.close(),
+    exit: (code) => process.exit(code),
+  });
+  // SIGTERM comes from the platform, behind a load balancer: drain. SIGINT is a person at a terminal.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${describeFailure(error, 'Could not start')}\n`);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : describeFailure(error, 'Could not start')}\n`);
   process.exit(1);
 });

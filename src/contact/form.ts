@@ -1,4 +1,5 @@
 import type { Service } from './services';
+import { plainText } from './text';
 
 /** The contact form's fields, their rules and messages. Pure: strings in, a message or errors out. */
 
@@ -58,12 +59,12 @@ export const FIELD_IDS: Record<FieldName, string> = {
   description: 'description',
 };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-/** A single form value as text: anything else (missing, repeated, nested) becomes empty. */
+/**
+ * A single form value as text, without control or direction-override characters (see
+ * plainText); anything else (missing, repeated, nested) becomes empty.
+ */
 function textOf(value: unknown): string {
-  return typeof value === 'string' ? value.replace(CONTROL, '') : '';
+  return typeof value === 'string' ? plainText(value, { lines: true }) : '';
 }
 
 /** Line endings as browsers count them in the character count: CRLF is one character. */

@@ -46,24 +46,69 @@ export interface ClaimedMessage {
 
 export type RequeueResult = 'requeued' | 'not-found' | 'sending' | 'sent';
 
+/** A row the outbox cannot read (a payload that is not a message, a status from another version). */
+export interface UnreadableRow {
+  id: string;
+  reference: string;
+  createdAt: number;
+  status: string;
+  problem: string;
+}
+
+export interface ClaimOptions {
+  now: number;
+  leaseMs: number;
+  limit: number;
+  id?: string;
+  /**
+   * Called for each claimed row that cannot be read. The row is set aside as failed, so that
+   * it never blocks the messages behind it, and is tried again on the failed schedule.
+   */
+  onQuarantine?: (row: UnreadableRow) => void;
+  /** When a row set aside is looked at again: now + this. */
+  quarantineMs?: number;
+}
+
+/** The outbox could not be used: nothing was stored. */
+export class OutboxUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboxUnavailableError';
+  }
+}
+
 export interface Outbox {
   readonly kind: 'sqlite' | 'postgres';
   /** Durably stores a new message. Throws DuplicateReferenceError if the reference is taken. */
   add(message: NewMessage): Promise<void>;
   /**
-   * Takes up to `limit` messages that are due (queued and due, or sending with an expired lease),
-   * marks them sending until now + leaseMs and counts the attempt. With `id`, only that message.
+   * Takes up to `limit` messages that are due (queued or failed and due, or sending with an
+   * expired lease), marks them sending until now + leaseMs and counts the attempt. With `id`,
+   * only that message. Rows that cannot be read are set aside (see ClaimOptions.onQuarantine).
    */
-  claim(options: { now: number; leaseMs: number; limit: number; id?: string }): Promise<ClaimedMessage[]>;
+  claim(options: ClaimOptions): Promise<ClaimedMessage[]>;
   markSent(claim: ClaimedMessage, result: { now: number; ticketId: string }): Promise<boolean>;
   markRetry(claim: ClaimedMessage, result: { nextAttemptAt: number; error: string }): Promise<boolean>;
-  markFailed(claim: ClaimedMessage, result: { error: string }): Promise<boolean>;
-  /** Every message, oldest first. */
+  /** Keeps a message as failed; it is claimed again at `nextAttemptAt` (never, without one). */
+  markFailed(claim: ClaimedMessage, result: { error: string; nextAttemptAt?: number }): Promise<boolean>;
+  /** Every message that can be read, oldest first. */
   list(): Promise<OutboxMessage[]>;
-  /** One message by id or reference. */
+  /** Every row that cannot be read, oldest first. */
+  unreadable(): Promise<UnreadableRow[]>;
+  /** One readable message by id or reference. */
   find(idOrReference: string): Promise<OutboxMessage | undefined>;
-  /** Makes a failed or queued message due now, with its failure count reset. */
+  /**
+   * Makes a failed or queued message due now. Its attempts are kept: a message that was ever
+   * attempted is looked up in the ticket system before it is sent again.
+   */
   requeue(id: string, now: number): Promise<RequeueResult>;
+  /** Makes every failed message due now; returns how many. */
+  requeueFailed(now: number): Promise<number>;
+  /**
+   * Resolves when a message could be stored now, within `timeoutMs`; throws
+   * OutboxUnavailableError otherwise. For the readiness check.
+   */
+  checkWritable(timeoutMs: number): Promise<void>;
   /** Deletes messages sent before `time`; returns how many. */
   deleteSentBefore(time: number): Promise<number>;
   close(): Promise<void>;
@@ -112,13 +157,53 @@ export interface MessageRow {
 
 const STATUSES = new Set<string>(['queued', 'sending', 'sent', 'failed']);
 
+/** Rows the sender may claim, for a time bound as `now` (SQL shared by both stores). */
+export function dueCondition(now: string): string {
+  return `((status IN ('queued', 'failed') AND next_attempt_at <= ${now}) OR (status = 'sending' AND lease_until <= ${now}))`;
+}
+
 function optionalNumber(value: number | string | null): number | undefined {
   return value === null ? undefined : Number(value);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isPair = (value: unknown, a: string, b: string): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  isText((value as Record<string, unknown>)[a]) &&
+  isText((value as Record<string, unknown>)[b]);
+
+/** The payload as a message, or what is wrong with it (never its content). */
+export function parsePayload(text: string): MessagePayload | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'payload is not JSON';
+  }
+  const fields = value as Record<string, unknown> | null;
+  if (typeof fields !== 'object' || fields === null) return 'payload is not an object';
+  const missing = ['fullName', 'email', 'description'].filter((name) => !isText(fields[name]));
+  if (!isPair(fields.service, 'id', 'name')) missing.push('service');
+  if (!isPair(fields.problem, 'value', 'text')) missing.push('problem');
+  return missing.length > 0 ? `payload has no valid ${missing.join(', ')}` : (value as MessagePayload);
+}
+
+/** A database row as a message, or as an unreadable row saying why. */
+export function readRow(row: MessageRow): { message: OutboxMessage } | { unreadable: UnreadableRow } {
+  const payload = parsePayload(row.payload);
+  const problem = !STATUSES.has(row.status) ? 'unknown status' : typeof payload === 'string' ? payload : undefined;
+  if (problem !== undefined) {
+    return { unreadable: { id: row.id, reference: row.reference, createdAt: Number(row.created_at), status: row.status, problem } };
+  }
+  return { message: messageFromRow(row) };
 }
 
 /** A database row as a message. PostgreSQL returns BIGINT as text, SQLite as a number. */
 export function messageFromRow(row: MessageRow): OutboxMessage {
   if (!STATUSES.has(row.status)) throw new Error(`message ${row.id} has an unknown status`);
+  const payload = parsePayload(row.payload);
+  if (typeof payload === 'string') throw new Error(`message ${row.id}: ${payload}`);
   return {
     id: row.id,
     reference: row.reference,
@@ -130,8 +215,38 @@ export function messageFromRow(row: MessageRow): OutboxMessage {
     lastError: row.last_error ?? undefined,
     ticketId: row.ticket_id ?? undefined,
     sentAt: optionalNumber(row.sent_at),
-    payload: JSON.parse(row.payload) as MessagePayload,
+    payload,
   };
+}
+
+/** Readable messages and unreadable rows, apart. */
+export function splitRows(rows: MessageRow[]): { messages: OutboxMessage[]; unreadable: UnreadableRow[] } {
+  const messages: OutboxMessage[] = [];
+  const unreadable: UnreadableRow[] = [];
+  for (const row of rows) {
+    const read = readRow(row);
+    if ('message' in read) messages.push(read.message);
+    else unreadable.push(read.unreadable);
+  }
+  return { messages, unreadable };
+}
+
+/** The error a set-aside row carries, naming the problem and never the content. */
+export function quarantineError(problem: string): string {
+  return `set aside: ${problem}`;
+}
+
+/** A promise that rejects with OutboxUnavailableError after `ms`. */
+export async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new OutboxUnavailableError(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What `requeue` may do given a message's status. */

@@ -1,7 +1,17 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
-import type { MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
-import { DuplicateReferenceError, OUTBOX_SCHEMA, messageFromRow, requeueResultFor } from './outbox';
+import type { ClaimedMessage, MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
+import {
+  DuplicateReferenceError,
+  OUTBOX_SCHEMA,
+  OutboxUnavailableError,
+  dueCondition,
+  quarantineError,
+  readRow,
+  requeueResultFor,
+  splitRows,
+  withTimeout,
+} from './outbox';
 
 /** Any number, so replicas creating the table at the same moment take turns. */
 const SCHEMA_LOCK = 7_340_211;
@@ -10,19 +20,55 @@ function byDue(a: OutboxMessage, b: OutboxMessage): number {
   return a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const DUE = `((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1))`;
+const DUE = dueCondition('$1');
+
+export interface PostgresOptions {
+  poolSize?: number;
+  /**
+   * The longest any database call may take, connecting included (5 s by default). A stopped or
+   * frozen database then gives an error the patient sees at once, never a request that hangs.
+   */
+  timeoutMs?: number;
+  /** False for tools that read an existing outbox: a database without the table is an error, not a new outbox. */
+  create?: boolean;
+}
+
+/** A pool whose every connection and statement is bounded by `timeoutMs`. */
+export function boundedPool(databaseUrl: string, options: PostgresOptions = {}): Pool {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis: timeoutMs,
+    // Client side: gives up on an answer that does not come (a frozen server).
+    query_timeout: timeoutMs,
+    // Server side: the server stops the statement too, so it holds no locks afterwards.
+    statement_timeout: timeoutMs,
+    idle_in_transaction_session_timeout: 2 * timeoutMs,
+    keepAlive: true,
+  });
+  // An idle connection that drops must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
 
 /**
  * The outbox in PostgreSQL, for several replicas. `claim` locks due rows with
  * FOR UPDATE SKIP LOCKED, so each message is held by exactly one sender at a time.
  */
-export async function openPostgresOutbox(databaseUrl: string, options: { poolSize?: number } = {}): Promise<Outbox> {
-  const pool = new Pool({ connectionString: databaseUrl, max: options.poolSize ?? 4 });
-  // An idle connection that drops must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+export async function openPostgresOutbox(databaseUrl: string, options: PostgresOptions = {}): Promise<Outbox> {
+  const pool = boundedPool(databaseUrl, options);
 
-  const client = await pool.connect();
+  const client = await pool.connect().catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
   try {
+    if (options.create === false) {
+      const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass('contact_messages')::text AS found`);
+      if (!rows[0]?.found)
+        throw new OutboxUnavailableError('There is no outbox in that database. Check DATABASE_URL where the server runs.');
+    }
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     for (const statement of OUTBOX_SCHEMA) await client.query(statement);
@@ -54,7 +100,7 @@ export async function openPostgresOutbox(databaseUrl: string, options: { poolSiz
         throw error;
       }
     },
-    async claim({ now, leaseMs, limit, id }) {
+    async claim({ now, leaseMs, limit, id, onQuarantine, quarantineMs }) {
       const token = crypto.randomUUID();
       const picked = await rows(
         `UPDATE contact_messages SET status = 'sending', attempts = attempts + 1, lease_until = $2, lease_token = $3
@@ -67,8 +113,22 @@ export async function openPostgresOutbox(databaseUrl: string, options: { poolSiz
          RETURNING *`,
         [now, now + leaseMs, token, limit, ...(id ? [id] : [])],
       );
+      const claimed: ClaimedMessage[] = [];
+      for (const row of picked) {
+        const read = readRow(row);
+        if ('message' in read) {
+          claimed.push({ message: read.message, token });
+          continue;
+        }
+        await pool.query(
+          `UPDATE contact_messages SET status = 'failed', next_attempt_at = $3, last_error = $4, lease_until = NULL, lease_token = NULL
+           WHERE id = $1 ${settle}`,
+          [row.id, token, now + (quarantineMs ?? 0), quarantineError(read.unreadable.problem)],
+        );
+        onQuarantine?.(read.unreadable);
+      }
       // RETURNING has no order of its own: give the messages back in the order they were picked.
-      return picked.map((row) => ({ message: messageFromRow(row), token })).sort((a, b) => byDue(a.message, b.message));
+      return claimed.sort((a, b) => byDue(a.message, b.message));
     },
     markSent: (claimed, { now, ticketId }) =>
       changed(
@@ -82,29 +142,53 @@ export async function openPostgresOutbox(databaseUrl: string, options: { poolSiz
          WHERE id = $1 ${settle}`,
         [claimed.message.id, claimed.token, nextAttemptAt, error],
       ),
-    markFailed: (claimed, { error }) =>
+    markFailed: (claimed, { error, nextAttemptAt }) =>
       changed(
-        `UPDATE contact_messages SET status = 'failed', last_error = $3, lease_until = NULL, lease_token = NULL
+        `UPDATE contact_messages SET status = 'failed', next_attempt_at = $4, last_error = $3, lease_until = NULL, lease_token = NULL
          WHERE id = $1 ${settle}`,
-        [claimed.message.id, claimed.token, error],
+        [claimed.message.id, claimed.token, error, nextAttemptAt ?? Number.MAX_SAFE_INTEGER],
       ),
     async list() {
-      return (await rows('SELECT * FROM contact_messages ORDER BY created_at, id', [])).map(messageFromRow);
+      return splitRows(await rows('SELECT * FROM contact_messages ORDER BY created_at, id', [])).messages;
+    },
+    async unreadable() {
+      return splitRows(await rows('SELECT * FROM contact_messages ORDER BY created_at, id', [])).unreadable;
     },
     async find(key) {
       const [row] = await rows('SELECT * FROM contact_messages WHERE id = $1 OR reference = $1', [key]);
-      return row ? messageFromRow(row) : undefined;
+      const read = row ? readRow(row) : undefined;
+      return read && 'message' in read ? read.message : undefined;
     },
     async requeue(id, now) {
       const [row] = await rows(
         `WITH target AS (SELECT id, status FROM contact_messages WHERE id = $1 FOR UPDATE),
          updated AS (
-           UPDATE contact_messages m SET status = 'queued', attempts = 0, next_attempt_at = $2, last_error = NULL
+           UPDATE contact_messages m SET status = 'queued', next_attempt_at = $2, last_error = NULL
            FROM target WHERE m.id = target.id AND target.status IN ('queued', 'failed') RETURNING m.id)
          SELECT target.status FROM target`,
         [id, now],
       );
       return requeueResultFor(row?.status as MessageStatus | undefined);
+    },
+    async requeueFailed(now) {
+      const result = await pool.query(
+        `UPDATE contact_messages SET status = 'queued', next_attempt_at = $1, last_error = NULL WHERE status = 'failed'`,
+        [now],
+      );
+      return result.rowCount ?? 0;
+    },
+    async checkWritable(timeoutMs) {
+      const check = pool.query<{ read_only: boolean }>('SELECT pg_is_in_recovery() AS read_only');
+      let readOnly: boolean;
+      try {
+        readOnly = (await withTimeout('the database check', timeoutMs, check)).rows[0]?.read_only ?? true;
+      } catch (error) {
+        check.catch(() => undefined);
+        throw error instanceof OutboxUnavailableError
+          ? error
+          : new OutboxUnavailableError(`the database cannot be reached: ${(error as Error).message}`);
+      }
+      if (readOnly) throw new OutboxUnavailableError('the database is read-only');
     },
     async deleteSentBefore(time) {
       return (await pool.query(`DELETE FROM contact_messages WHERE status = 'sent' AND sent_at < $1`, [time])).rowCount ?? 0;

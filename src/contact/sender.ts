@@ -1,7 +1,7 @@
 import type { SenderConfig } from '../config';
 import type { Logger } from '../logger';
 import { retryDelay } from './backoff';
-import type { ClaimedMessage, Outbox } from './outbox';
+import type { ClaimedMessage, Outbox, UnreadableRow } from './outbox';
 import type { SendOutcome, TicketSystem } from './zendesk';
 
 /**
@@ -24,7 +24,9 @@ export interface Sender {
   purge(): Promise<number>;
 }
 
-export interface SenderOptions extends SenderConfig {
+export interface SenderOptions extends Omit<SenderConfig, 'failedRetryMs'> {
+  /** How often a failed message is tried again (6 hours when unset). */
+  failedRetryMs?: number;
   /** How long a claim lasts: longer than the two requests an attempt can make. */
   leaseMs: number;
   /** Messages claimed and sent together in one round. */
@@ -34,7 +36,11 @@ export interface SenderOptions extends SenderConfig {
   purgeEveryMs: number;
 }
 
-export function senderOptions(config: SenderConfig, timeoutMs: number, retentionDays: number): SenderOptions {
+export function senderOptions(
+  config: Omit<SenderConfig, 'failedRetryMs'> & { failedRetryMs?: number },
+  timeoutMs: number,
+  retentionDays: number,
+): SenderOptions {
   return { ...config, leaseMs: 3 * timeoutMs, batchSize: 5, retentionMs: retentionDays * 24 * 60 * 60_000, purgeEveryMs: 60 * 60_000 };
 }
 
@@ -55,14 +61,20 @@ export function createSender(deps: {
   let pending = false;
   let lastPurge = 0;
 
-  /** Asks first when an earlier attempt may have reached the ticket system. */
+  const failedRetryMs = options.failedRetryMs ?? 6 * 60 * 60_000;
+  let errorStreak = 0;
+
+  /**
+   * The delivery contract: a message that was ever attempted may already be a ticket, so it is
+   * sent again only after the lookup has answered "no such ticket". A lookup that cannot answer
+   * means wait, never send.
+   */
   async function deliver(claimed: ClaimedMessage): Promise<SendOutcome> {
     const { message } = claimed;
     if (message.attempts > 1) {
       const found = await tickets!.findTicket(message.id);
       if (found.kind === 'found') return { kind: 'sent', ticketId: found.ticketId };
       if (found.kind === 'retry') return found;
-      if (found.kind === 'unavailable') logger.warn({ messageId: message.id, error: found.error }, 'could not check for an earlier ticket');
     }
     return tickets!.createTicket(message);
   }
@@ -75,25 +87,40 @@ export function createSender(deps: {
     } catch {
       outcome = { kind: 'retry', error: 'unexpected error' };
     }
+    const ids = { messageId: message.id, reference: message.reference, attempts: message.attempts };
     if (outcome.kind === 'sent') {
       await outbox.markSent(claimed, { now: now(), ticketId: outcome.ticketId });
-      logger.info({ messageId: message.id, ticketId: outcome.ticketId, attempts: message.attempts }, 'message sent');
+      logger.info({ ...ids, ticketId: outcome.ticketId }, 'message sent');
     } else if (outcome.kind === 'rejected' || message.attempts >= options.maxAttempts) {
       const error = outcome.kind === 'rejected' ? outcome.error : `${outcome.error} (gave up after ${message.attempts} attempts)`;
-      await outbox.markFailed(claimed, { error });
-      logger.error({ messageId: message.id, attempts: message.attempts, error }, 'message kept as failed');
+      // Failed is for people to look at, not an end: it is tried again on a slow schedule.
+      await outbox.markFailed(claimed, { error, nextAttemptAt: now() + failedRetryMs });
+      logger.error({ ...ids, error, retryInMs: failedRetryMs }, 'message kept as failed');
     } else {
       const delay = retryDelay(message.attempts, options, outcome.retryAfterMs, deps.random);
       await outbox.markRetry(claimed, { nextAttemptAt: now() + delay, error: outcome.error });
-      logger.warn({ messageId: message.id, attempts: message.attempts, error: outcome.error, retryInMs: delay }, 'message will be retried');
+      logger.warn({ ...ids, error: outcome.error, retryInMs: delay }, 'message will be retried');
     }
   }
 
   async function runOnce(): Promise<number> {
     if (!tickets) return 0;
-    const claimed = await outbox.claim({ now: now(), leaseMs: options.leaseMs, limit: options.batchSize });
+    const claimed = await outbox.claim({ ...claimOptions(), limit: options.batchSize });
     await Promise.all(claimed.map(attempt));
     return claimed.length;
+  }
+
+  function claimOptions(): { now: number; leaseMs: number; quarantineMs: number; onQuarantine: (row: UnreadableRow) => void } {
+    return {
+      now: now(),
+      leaseMs: options.leaseMs,
+      quarantineMs: failedRetryMs,
+      onQuarantine: (row) =>
+        logger.error(
+          { messageId: row.id, reference: row.reference, status: row.status, problem: row.problem },
+          'outbox row cannot be read: set aside as failed',
+        ),
+    };
   }
 
   async function purge(): Promise<number> {
@@ -103,8 +130,10 @@ export function createSender(deps: {
     return deleted;
   }
 
-  const pause = (ms: number): Promise<void> =>
+  /** Waits `ms`, or less if a message arrives (unless the outbox is failing: then the full wait). */
+  const pause = (ms: number, wakeable = true): Promise<void> =>
     new Promise((resolve) => {
+      if (!wakeable) pending = false;
       if (pending || !running) {
         pending = false;
         resolve();
@@ -117,7 +146,7 @@ export function createSender(deps: {
         pending = false;
         resolve();
       }
-      wake = done;
+      wake = wakeable ? done : () => (running ? undefined : done());
     });
 
   async function run(): Promise<void> {
@@ -126,8 +155,14 @@ export function createSender(deps: {
       try {
         if (now() - lastPurge >= options.purgeEveryMs) await purge();
         busy = (await runOnce()) === options.batchSize;
+        errorStreak = 0;
       } catch (error) {
-        logger.error({ err: { message: (error as Error)?.message } }, 'outbox unavailable');
+        // Back off while the outbox fails, rather than retrying (and logging) on every new message.
+        errorStreak += 1;
+        const retryInMs = Math.min(60_000, options.pollMs * 2 ** Math.min(errorStreak - 1, 16));
+        logger.error({ err: { message: (error as Error)?.message }, retryInMs }, 'outbox unavailable');
+        if (running) await pause(retryInMs, false);
+        continue;
       }
       if (running && !busy) await pause(options.pollMs);
     }
@@ -152,7 +187,7 @@ export function createSender(deps: {
     runOnce,
     async sendNow(id) {
       if (!tickets) return false;
-      const [claimed] = await outbox.claim({ now: now(), leaseMs: options.leaseMs, limit: 1, id });
+      const [claimed] = await outbox.claim({ ...claimOptions(), limit: 1, id });
       if (!claimed) return false;
       await attempt(claimed);
       return true;

@@ -4,13 +4,14 @@ import type { Logger } from '../logger';
 import type { FormTokens } from './csrf';
 import { createFormTokens } from './csrf';
 import type { Outbox } from './outbox';
-import { openPostgresOutbox } from './postgres-outbox';
+import { boundedPool, openPostgresOutbox } from './postgres-outbox';
 import type { RateLimiter } from './rate-limit';
-import { createRateLimiter } from './rate-limit';
+import { createPostgresRateLimiter, createRateLimiter } from './rate-limit';
 import type { Sender } from './sender';
 import { createSender, senderOptions } from './sender';
 import type { Service } from './services';
-import { openSqliteOutbox } from './sqlite-outbox';
+import { openMemoryOutbox, openSqliteOutbox } from './sqlite-outbox';
+import { OutboxUnavailableError } from './outbox';
 import { createZendesk } from './zendesk';
 
 /** Everything the contact routes need besides the site. */
@@ -29,10 +30,14 @@ export interface Contact extends ContactDependencies {
   close(): Promise<void>;
 }
 
-/** PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. */
-export function openOutbox(config: Config): Promise<Outbox> {
-  const { databaseUrl, dataDir } = config.contact;
-  return databaseUrl ? openPostgresOutbox(databaseUrl) : Promise.resolve(openSqliteOutbox(dataDir));
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. With `create: false`
+ * (tools that read an existing outbox) a missing SQLite file or PostgreSQL table is an error.
+ */
+export async function openOutbox(config: Config, options: { create?: boolean } = {}): Promise<Outbox> {
+  const { databaseUrl, dataDir, databaseTimeoutMs } = config.contact;
+  if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs, create: options.create });
+  return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000) });
 }
 
 /** The sender for a config: it sends nothing when no ticket system is configured. */
@@ -46,9 +51,29 @@ export function senderFor(config: Config, outbox: Outbox, logger: Logger): Sende
   });
 }
 
+/**
+ * Contact dependencies for an app with no outbox (tools and tests that serve pages only): the
+ * form shows, and every valid message is answered "not sent", never "sent".
+ */
+export function unavailableContact(services: readonly Service[] = []): ContactDependencies {
+  const outbox = openMemoryOutbox();
+  const unavailable = (): Promise<never> => Promise.reject(new OutboxUnavailableError('no outbox is configured'));
+  return {
+    services,
+    outbox: { ...outbox, add: unavailable, checkWritable: unavailable },
+    tokens: createFormTokens({ secret: crypto.randomBytes(32).toString('hex'), https: false }),
+    limiter: createRateLimiter({ max: 5, windowMs: 10 * 60_000 }),
+    notify: () => undefined,
+  };
+}
+
 /** Opens the outbox and builds the sender, form tokens and rate limiter. The sender is not started. */
 export async function openContact(config: Config, services: readonly Service[], logger: Logger): Promise<Contact> {
   const outbox = await openOutbox(config);
+  const limiter = await openRateLimiter(config).catch(async (error: unknown) => {
+    await outbox.close();
+    throw error;
+  });
   const sender = senderFor(config, outbox, logger);
   return {
     services,
@@ -57,12 +82,28 @@ export async function openContact(config: Config, services: readonly Service[], 
     tokens: createFormTokens({
       secret: config.contact.secret ?? crypto.randomBytes(32).toString('hex'),
       https: config.baseUrl.startsWith('https:'),
+      ttlMs: config.contact.formTokenTtlMs,
     }),
-    limiter: createRateLimiter(config.contact.rateLimit),
+    limiter,
     notify: () => sender.notify(),
     async close() {
       await sender.stop();
+      await limiter.close?.();
       await outbox.close();
     },
   };
+}
+
+/** With PostgreSQL the limit is counted there, for every replica at once; otherwise in memory. */
+export async function openRateLimiter(config: Config): Promise<RateLimiter> {
+  const { databaseUrl, databaseTimeoutMs, rateLimit, secret } = config.contact;
+  if (!databaseUrl) return createRateLimiter(rateLimit);
+  const pool = boundedPool(databaseUrl, { poolSize: 2, timeoutMs: databaseTimeoutMs });
+  try {
+    // The key that hides client addresses must be the same in every replica.
+    return await createPostgresRateLimiter(pool, { ...rateLimit, secret: secret ?? databaseUrl });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

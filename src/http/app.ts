@@ -4,18 +4,21 @@ import type { Assets } from '../render/assets';
 import { ASSET_PREFIX, nhsukAssetsDir } from '../render/assets';
 import type { Config } from '../config';
 import type { ContactDependencies } from '../contact/setup';
+import { unavailableContact } from '../contact/setup';
 import type { RenderedSite } from '../render/rendered-site';
 import type { InsightRecorder } from '../insights/events';
 import { NO_INSIGHTS } from '../insights/events';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
-import { allowMethods, redirectToCanonical, rejectBadRequests } from './middleware/requests';
+import type { Lifecycle } from './lifecycle';
+import { createLifecycle } from './lifecycle';
+import { allowMethods, redirectToCanonical, rejectBadRequests, takeTurns, warnUntrustedProxy } from './middleware/requests';
 import { returnLink } from './middleware/return-link';
 import { securityHeaders } from './middleware/security';
 import { CACHE } from './cache';
 import { sendPrepared } from './send';
 import { contact } from './routes/contact';
-import { meta, noindex } from './routes/meta';
+import { health, meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
 import { redirects } from './routes/redirects';
 import { referenceCodes } from './routes/reference-codes';
@@ -28,11 +31,15 @@ export interface AppDependencies {
   logger: Logger;
   /** The content and pages being served; a function so that development mode can swap them. */
   current: () => RenderedSite;
-  /** The contact form's outbox, tokens and limits. Without them the form shows but cannot send. */
+  /** The contact form's outbox, tokens and limits. Without them (pages-only tests and tools) the form shows but cannot send. */
   contact?: ContactDependencies;
+  /** Serving or draining; the server's shutdown sets it. */
+  lifecycle?: Lifecycle;
   /** Counts searches that found nothing and codes looked up; nothing is counted without it. */
   insights?: InsightRecorder;
 }
+
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 
 function logRequests(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
@@ -40,7 +47,10 @@ function logRequests(logger: Logger): express.RequestHandler {
     res.on('finish', () => {
       // The path only: query strings can hold what people typed into search or forms.
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      logger.info({ method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      const entry = { method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
+      if (HEALTH_PATHS.has(req.path) && res.statusCode < 500) logger.debug(entry, 'request');
+      else logger.info(entry, 'request');
     });
     next();
   };
@@ -53,7 +63,8 @@ export function createApp({
   assets,
   logger,
   current,
-  contact: contactDeps,
+  contact: contactDeps = unavailableContact(),
+  lifecycle = createLifecycle(),
   insights = NO_INSIGHTS,
 }: AppDependencies): express.Express {
   const app = express();
@@ -65,6 +76,10 @@ export function createApp({
   app.set('view engine', 'njk');
 
   app.use(logRequests(logger));
+  // Health first: cheap, and answered however many page requests are waiting behind takeTurns.
+  app.use(health({ current, outbox: contactDeps.outbox, lifecycle, timeoutMs: config.server.readyTimeoutMs, logger }));
+  app.use(warnUntrustedProxy(config.trustProxy, (message) => logger.warn(message)));
+  app.use(takeTurns());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   if (config.robotsDisallowAll) app.use(noindex());
   app.use(rejectBadRequests());
@@ -84,7 +99,7 @@ export function createApp({
   app.use(pages(current));
   app.use(referenceCodes(current, insights));
   app.get('/search', search(current, insights));
-  app.use(contact(current, contactDeps, logger));
+  app.use(contact(current, contactDeps, { siteOrigin: config.baseUrl, storeTimeoutMs: config.contact.databaseTimeoutMs, logger }));
 
   app.use(notFound());
   app.use(errorHandler(logger));

@@ -7,7 +7,7 @@ export const CACHE = {
   page: 'public, max-age=300, stale-while-revalidate=86400',
   /** `/cid/CODE` and code searches: the target can move when content changes. */
   redirect: 'public, max-age=300',
-  /** robots.txt, the sitemap and path-tidying 301s. */
+  /** robots.txt, the sitemap and path-tidying 301s without a query (with one they are `none`). */
   meta: 'public, max-age=3600',
   /** Files whose URL carries a hash of their content. */
   immutable: 'public, max-age=31536000, immutable',

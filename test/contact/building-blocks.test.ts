@@ -115,9 +115,11 @@ describe('ticket system answers', () => {
   it.each([
     [200, 'ok'],
     [201, 'ok'],
-    [301, 'rejected'],
+    [301, 'retry'],
     [400, 'rejected'],
-    [401, 'rejected'],
+    [401, 'retry'],
+    [403, 'retry'],
+    [404, 'retry'],
     [408, 'retry'],
     [422, 'rejected'],
     [429, 'retry'],

@@ -30,6 +30,9 @@ describe('contact settings', () => {
       SENDER_POLL_MS: '100',
       SENDER_RETRY_BASE_MS: '200',
       SENDER_RETRY_MAX_MS: '300',
+      SENDER_FAILED_RETRY_MS: '4000',
+      CONTACT_FORM_TTL_MS: '60000',
+      DATABASE_TIMEOUT_MS: '700',
       TRUST_PROXY: '1',
     });
     expect(contact).toEqual({
@@ -38,10 +41,43 @@ describe('contact settings', () => {
       zendesk: { url: 'https://nhslogin.zendesk.com', email: 'api@example.com', apiToken: 't0ken', timeoutMs: 5000 },
       secret: 's',
       rateLimit: { max: 3, windowMs: 600_000 },
+      formTokenTtlMs: 60_000,
+      databaseTimeoutMs: 700,
       retentionDays: 7,
-      sender: { pollMs: 100, baseDelayMs: 200, maxDelayMs: 300, maxAttempts: 20 },
+      sender: { pollMs: 100, baseDelayMs: 200, maxDelayMs: 300, maxAttempts: 20, failedRetryMs: 4000 },
     });
     expect(trustProxy).toBe(1);
+  });
+
+  it('reads the server limits and shutdown settings, with defaults', () => {
+    expect(loadConfig({}).server).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
+      readyTimeoutMs: 2000,
+      shutdownDrainMs: 5000,
+      shutdownTimeoutMs: 20_000,
+    });
+    expect(
+      loadConfig({
+        HEADERS_TIMEOUT_MS: '1000',
+        REQUEST_TIMEOUT_MS: '2000',
+        KEEP_ALIVE_TIMEOUT_MS: '65000',
+        MAX_CONNECTIONS: '50',
+        READY_TIMEOUT_MS: '300',
+        SHUTDOWN_DRAIN_MS: '0',
+        SHUTDOWN_TIMEOUT_MS: '500',
+      }).server,
+    ).toEqual({
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 50,
+      readyTimeoutMs: 300,
+      shutdownDrainMs: 0,
+      shutdownTimeoutMs: 500,
+    });
   });
 
   it.each([
@@ -53,6 +89,9 @@ describe('contact settings', () => {
     [{ CONTACT_RATE_LIMIT: '0' }, 'CONTACT_RATE_LIMIT must be a whole number of at least 1 (got "0")'],
     [{ MESSAGE_RETENTION_DAYS: 'forever' }, 'MESSAGE_RETENTION_DAYS must be a whole number'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be a whole number'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS must be a whole number of at least 1'],
+    [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS must be a whole number'],
+    [{ DATABASE_TIMEOUT_MS: 'soon' }, 'DATABASE_TIMEOUT_MS must be a whole number'],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

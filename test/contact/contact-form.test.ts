@@ -318,10 +318,11 @@ describe('without an outbox', () => {
   it('shows the form but does not pretend to send', async () => {
     const { appFor } = await import('../helpers/app');
     const bare = appFor().app;
-    const form = await request(bare).get('/contact').expect(200);
-    expect(form.text).toContain('<h1>Contact NHS login support</h1>');
-    const res = await request(bare).post('/contact').type('form').send(validFields());
-    expect(res.status).toBe(503);
+    const form = await openForm(bare);
+    expect(form.html).toContain('<h1>Contact NHS login support</h1>');
+    const res = await postForm(bare, form, validFields({ service: 'other', otherService: '' }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Select the website or app');
   });
 });
 

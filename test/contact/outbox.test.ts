@@ -105,7 +105,7 @@ function behavesAsAnOutbox(open: () => Promise<Outbox>, close: (outbox: Outbox) 
     expect(await outbox.claim({ now: 1000, leaseMs: 10, limit: 1, id: n.id })).toEqual([]);
   });
 
-  it('requeues a failed message with its count reset, but not one being sent or sent', async () => {
+  it('requeues a failed message keeping its attempts, but not one being sent or sent', async () => {
     const [m, n] = [message(), message()];
     await outbox.add(m);
     await outbox.add(n);
@@ -113,7 +113,7 @@ function behavesAsAnOutbox(open: () => Promise<Outbox>, close: (outbox: Outbox) 
     const [cm, cn] = [m, n].map((x) => claimed.find((c) => c.message.id === x.id));
     await outbox.markFailed(cm!, { error: 'HTTP 422' });
     expect(await outbox.requeue(m.id, 2000)).toBe('requeued');
-    expect(await outbox.find(m.id)).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: 2000 });
+    expect(await outbox.find(m.id)).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: 2000 });
     expect((await outbox.find(m.id))?.lastError).toBeUndefined();
     expect(await outbox.requeue(n.id, 2000)).toBe('sending');
     await outbox.markSent(cn!, { now: 1001, ticketId: '1' });

@@ -48,14 +48,68 @@ export function canonicalPath(path: string, isPage: (path: string) => boolean): 
   return candidate === path ? undefined : candidate;
 }
 
-/** 301 to the canonical URL, keeping the query string. */
+/**
+ * 301 to the canonical URL, keeping the query string (search needs it). A redirect that carries
+ * a query is never cached: a CDN that leaves the query out of its key would otherwise store
+ * `/manage/?anything` → `/manage?anything` as the answer for `/manage/`, for everyone.
+ */
 export function redirectToCanonical(isPage: (path: string) => boolean): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const target = canonicalPath(req.path, isPage);
     if (target === undefined) return next();
     const query = req.originalUrl.indexOf('?');
-    res.setHeader('Cache-Control', CACHE.meta);
+    res.setHeader('Cache-Control', query >= 0 ? CACHE.none : CACHE.meta);
     return res.redirect(301, target + (query >= 0 ? req.originalUrl.slice(query) : ''));
+  };
+}
+
+/**
+ * Takes the requests behind it one at a time, each in its own turn of the event loop. Without
+ * this, a burst of expensive requests read in one turn runs back to back, and a health check or
+ * a new connection waits for all of them; with it, the server reads new requests (and answers
+ * the cheap routes before this) between each one. Beyond `maxQueued` waiting, the answer is 503.
+ */
+export function takeTurns(options: { maxQueued: number } = { maxQueued: 10_000 }): RequestHandler {
+  const queue: (() => void)[] = [];
+  let scheduled = false;
+  const runNext = (): void => {
+    const next = queue.shift();
+    scheduled = queue.length > 0;
+    if (scheduled) setImmediate(runNext);
+    next?.();
+  };
+  return (_req, res, next) => {
+    if (queue.length >= options.maxQueued) {
+      res.setHeader('Retry-After', '1');
+      return next(createHttpError(503, 'Server busy'));
+    }
+    queue.push(() => {
+      // A client that gave up while waiting costs nothing more.
+      if (res.destroyed || res.writableEnded) return;
+      next();
+    });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(runNext);
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Says once, in the log, when requests come through a proxy that TRUST_PROXY does not trust: the
+ * contact form's rate limit then sees the proxy's address and puts every patient in one bucket.
+ */
+export function warnUntrustedProxy(trustProxy: number, warn: (message: string) => void): RequestHandler {
+  let warned = trustProxy > 0;
+  return (req, _res, next) => {
+    if (!warned && req.headers['x-forwarded-for'] !== undefined) {
+      warned = true;
+      warn(
+        'requests carry X-Forwarded-For but TRUST_PROXY is 0: every client looks like the proxy (set TRUST_PROXY to the number of proxies)',
+      );
+    }
+    next();
   };
 }

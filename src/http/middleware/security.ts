@@ -15,9 +15,36 @@ export function templateScriptHash(): string {
 
 export const FONT_HOST = 'https://assets.nhs.uk';
 
-/** helmet with a strict CSP: our own files, the template's one script by hash, and NHS fonts. */
+/** Browser features no page of ours uses, switched off for every page and anything it embeds. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'camera=()',
+  'display-capture=()',
+  'encrypted-media=()',
+  'fullscreen=()',
+  'geolocation=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'microphone=()',
+  'midi=()',
+  'payment=()',
+  'picture-in-picture=()',
+  'publickey-credentials-get=()',
+  'screen-wake-lock=()',
+  'serial=()',
+  'usb=()',
+  'xr-spatial-tracking=()',
+  'interest-cohort=()',
+].join(', ');
+
+/**
+ * helmet with a strict CSP: our own files, the template's one script by hash, and NHS fonts.
+ * No page may be framed: CSP says frame-ancestors 'none', and X-Frame-Options says DENY for
+ * browsers that only know that header (SAMEORIGIN would contradict the CSP).
+ */
 export function securityHeaders(options: { https: boolean }): RequestHandler {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -37,5 +64,10 @@ export function securityHeaders(options: { https: boolean }): RequestHandler {
     },
     strictTransportSecurity: options.https ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+    xFrameOptions: { action: 'deny' },
   });
+  return (req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    headers(req, res, next);
+  };
 }

@@ -2,33 +2,21 @@ import { CACHE } from '../cache';
 import express, { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { parseCookies } from '../../contact/csrf';
-import { enqueueMessage } from '../../contact/enqueue';
 import type { FieldError, FormValues } from '../../contact/form';
-import { isHoneypotFilled, readFormValues, validateContact } from '../../contact/form';
 import { EMPTY_VALUES, contactFormView } from '../../contact/form-view';
-import { newMessageReference, normaliseMessageReference } from '../../contact/reference';
+import { normaliseMessageReference } from '../../contact/reference';
 import type { ContactDependencies } from '../../contact/setup';
+import type { SubmitOutcome } from '../../contact/submit';
+import { referenceFor, submitContact } from '../../contact/submit';
 import type { Site } from '../../content/site';
-import { normaliseCode } from '../../content/reference-codes';
 import type { RenderedSite } from '../../render/rendered-site';
 import type { Logger } from '../../logger';
 
-/** The reference a visitor came with: a known code with its section heading, or a well-formed code as typed. */
-export function referenceFor(site: Site, input: unknown): { code: string; heading?: string } | undefined {
-  if (typeof input !== 'string') return undefined;
-  const code = normaliseCode(input);
-  if (!code) return undefined;
-  const owner = site.codes.get(code);
-  return { code, heading: owner?.section.text };
-}
+export { referenceFor };
 
 export const BODY_LIMIT = '16kb';
 const TITLE = 'Contact NHS login support';
 const NOT_STORED = 'Sorry, we could not send your message because of a problem with our service. Try again in a few minutes.';
-
-function clientOf(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
 
 /** The form token cookie the browser already has, or a new one set on this response. */
 function cookieFor(req: Request, res: Response, deps: ContactDependencies): string {
@@ -70,73 +58,57 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+export interface ContactRouteOptions {
+  /** The site's origin (BASE_URL): the only Origin a form may be posted from. */
+  siteOrigin: string;
+  /** How long storing a message may take before the patient is told it was not sent. */
+  storeTimeoutMs: number;
+  logger: Logger;
+}
+
 /**
  * The contact form. A valid message is in the outbox before the patient is sent to the
- * confirmation page; the sender forwards it to the ticket system afterwards.
+ * confirmation page; the sender forwards it to the ticket system afterwards. The checks and the
+ * enqueue are `submitContact`; this only turns its outcome into a page.
  */
-export function contact(current: () => RenderedSite, deps: ContactDependencies | undefined, logger: Logger): Router {
+export function contact(current: () => RenderedSite, deps: ContactDependencies, options: ContactRouteOptions): Router {
   const router = Router();
-  const services = deps?.services ?? [];
   router.use('/contact', noStore);
 
   router.get('/contact', (req, res) => {
-    if (!deps) {
-      res.render('pages/contact.njk', {
-        pageTitle: TITLE,
-        form: contactFormView({ values: EMPTY_VALUES, errors: [], services, csrfToken: '' }),
-      });
-      return;
-    }
     const code = referenceFor(current().site, req.query.error)?.code ?? '';
     renderForm(req, res, deps, current().site, { ...EMPTY_VALUES, code }, []);
   });
 
-  router.post('/contact', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), async (req, res) => {
-    if (!deps) {
-      const form = contactFormView({ values: readFormValues(req.body), errors: [], notice: NOT_STORED, services, csrfToken: '' });
-      return res.status(503).render('pages/contact.njk', { pageTitle: TITLE, titlePrefix: 'Error: ', form });
-    }
-    const cookie = parseCookies(req.headers.cookie).get(deps.tokens.cookieName);
-    const body: unknown = req.body;
-    const token = body && typeof body === 'object' ? (body as Record<string, unknown>)._csrf : undefined;
-    if (!deps.tokens.verify(cookie, token)) {
-      res.status(403).render('pages/contact-forbidden.njk', { pageTitle: 'Sorry, your message could not be sent', robotsNoindex: true });
-      return undefined;
-    }
-    const client = clientOf(req);
-    const wait = deps.limiter.retryAfter(client);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
+  const answer: { [K in SubmitOutcome['kind']]: (req: Request, res: Response, outcome: Extract<SubmitOutcome, { kind: K }>) => void } = {
+    forbidden: (_req, res) =>
+      res.status(403).render('pages/contact-forbidden.njk', { pageTitle: 'Sorry, your message could not be sent', robotsNoindex: true }),
+    'too-many': (_req, res, { retryAfterSeconds }) => {
+      res.setHeader('Retry-After', String(retryAfterSeconds));
       res.status(429).render('pages/contact-too-many.njk', {
         pageTitle: 'You have sent us several messages',
-        minutes: Math.ceil(wait / 60),
+        minutes: Math.ceil(retryAfterSeconds / 60),
         robotsNoindex: true,
       });
-      return undefined;
-    }
-    if (isHoneypotFilled(body)) {
-      deps.limiter.record(client);
-      return res.redirect(303, `/contact/sent?ref=${newMessageReference()}`);
-    }
+    },
+    invalid: (req, res, { values, errors }) => renderForm(req, res, deps, current().site, values, errors),
+    'not-stored': (req, res, { values }) => renderForm(req, res, deps, current().site, values, [], { status: 503, text: NOT_STORED }),
+    accepted: (_req, res, { reference }) => res.redirect(303, `/contact/sent?ref=${reference}`),
+  };
 
-    const values = readFormValues(body);
-    const { details, errors } = validateContact(values, deps.services);
-    if (!details) return renderForm(req, res, deps, current().site, values, errors);
-
-    const referenceCode = referenceFor(current().site, values.code);
-    let stored: { id: string; reference: string };
-    try {
-      stored = await enqueueMessage(deps.outbox, { ...details, ...(referenceCode ? { referenceCode } : {}) });
-    } catch (error) {
-      // Nothing was stored: say so, and keep everything they typed so they can send it again.
-      logger.error({ err: { message: (error as Error)?.message } }, 'could not store a message');
-      return renderForm(req, res, deps, current().site, values, [], { status: 503, text: NOT_STORED });
-    }
-    const { id, reference } = stored;
-    deps.limiter.record(client);
-    deps.notify();
-    logger.info({ messageId: id }, 'message queued');
-    return res.redirect(303, `/contact/sent?ref=${reference}`);
+  router.post('/contact', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), async (req, res) => {
+    const outcome = await submitContact(
+      deps,
+      {
+        body: req.body as unknown,
+        cookie: req.headers.cookie,
+        origin: req.headers.origin,
+        client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        site: current().site,
+      },
+      options,
+    );
+    (answer[outcome.kind] as (req: Request, res: Response, outcome: SubmitOutcome) => void)(req, res, outcome);
   });
 
   router.get('/contact/sent', (req, res, next) => {

@@ -10,8 +10,17 @@ export interface Received {
   at: number;
 }
 
-/** How to answer a ticket creation: a status, or hold the answer back for a while. */
-export type Answer = number | { status: number; delayMs?: number; retryAfter?: string };
+/**
+ * How to answer a ticket creation: a status, or hold the answer back for a while. `body` (with
+ * `contentType`) replaces the usual JSON; `createsTicket` says whether a ticket is made, which by
+ * default is so for a 2xx with the usual body (so `{ status: 500, createsTicket: true }` is a
+ * ticket made and an error answered, and `{ status: 200, body: '<html>' }` is no ticket at all).
+ */
+export type Answer =
+  number | { status: number; delayMs?: number; retryAfter?: string; body?: string; contentType?: string; createsTicket?: boolean };
+
+/** How to answer a lookup by external_id: the usual JSON (`'normal'`), or a status and body of our own. */
+export type LookupAnswer = 'normal' | { status: number; body?: string; contentType?: string };
 
 /**
  * A stand-in for the Zendesk Requests API on 127.0.0.1. POST /api/v2/requests.json creates a
@@ -26,6 +35,9 @@ export class FakeTicketServer {
   /** Answers to the next ticket creations, used in order; then `defaultAnswer`. */
   readonly script: Answer[] = [];
   defaultAnswer: Answer = 201;
+  /** Answers to the next lookups, used in order; then `defaultLookup`. */
+  readonly lookupScript: LookupAnswer[] = [];
+  defaultLookup: LookupAnswer = 'normal';
   /** Called with each creation request as it arrives. */
   onCreate?: (request: Received) => void;
   private server?: http.Server;
@@ -83,6 +95,11 @@ export class FakeTicketServer {
     };
 
     if (req.method === 'GET' && url.pathname === '/api/v2/tickets.json') {
+      const lookup = this.lookupScript.length > 0 ? this.lookupScript.shift()! : this.defaultLookup;
+      if (lookup !== 'normal') {
+        res.writeHead(lookup.status, { 'Content-Type': lookup.contentType ?? 'application/json' }).end(lookup.body ?? '{}');
+        return;
+      }
       const ticket = this.tickets.get(url.searchParams.get('external_id') ?? '');
       json(200, { tickets: ticket ? [{ id: ticket.id, external_id: url.searchParams.get('external_id') }] : [] });
       return;
@@ -93,15 +110,19 @@ export class FakeTicketServer {
     }
     this.onCreate?.(received);
     const answer = this.script.length > 0 ? this.script.shift()! : this.defaultAnswer;
-    const { status, delayMs, retryAfter } = typeof answer === 'number' ? { status: answer, delayMs: 0, retryAfter: undefined } : answer;
+    const { status, delayMs, retryAfter, body, contentType, createsTicket } =
+      typeof answer === 'number'
+        ? { status: answer, delayMs: 0, retryAfter: undefined, body: undefined, contentType: undefined, createsTicket: undefined }
+        : answer;
     let ticketId: number | undefined;
-    if (status >= 200 && status < 300) {
+    if (createsTicket ?? (status >= 200 && status < 300 && body === undefined)) {
       ticketId = this.nextId++;
       this.tickets.set(received.body?.request?.external_id ?? '', { id: ticketId, authorization: received.authorization });
     }
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (res.destroyed) return;
-    if (ticketId !== undefined) json(status, { request: { id: ticketId, status: 'new' } });
+    if (body !== undefined) res.writeHead(status, { 'Content-Type': contentType ?? 'text/html' }).end(body);
+    else if (ticketId !== undefined && status >= 200 && status < 300) json(status, { request: { id: ticketId, status: 'new' } });
     else json(status, { error: status === 422 ? 'RecordInvalid' : 'ServerError' }, retryAfter ? { 'Retry-After': retryAfter } : {});
   }
 }

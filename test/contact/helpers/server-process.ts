@@ -44,7 +44,8 @@ export function compileServer(): CompiledServer {
 
 /** The environment a child gets: ours without any ticket system or database settings, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
+  // No drain on SIGTERM unless a test asks for one: there is no load balancer to wait for.
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0' };
   for (const name of ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'DATABASE_URL', 'DATA_DIR', 'PORT', 'NODE_ENV'])
     delete base[name];
   return { ...base, ...env };
