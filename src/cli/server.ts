@@ -3,18 +3,20 @@ import { loadConfig } from '../config';
 import { openContact } from '../contact/setup';
 import { requireServices } from '../contact/services';
 import { ContentError } from '../content/errors';
+import { openInsights } from '../insights/setup';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
 import { renderSite } from '../render/rendered-site';
 import { createLogger } from '../logger';
 import { startUp } from '../render/startup';
 
-/** The only file with side effects: load config and content, open the outbox, build the app, listen. */
+/** The only file with side effects: load config and content, open the outbox and insight store, build the app, listen. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const { views, assets, rendered: initial, services, context } = startUp(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
+  const insights = await openInsights(config, logger);
   let current = (): RenderedSite => initial;
   if (config.watch) {
     const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
@@ -23,7 +25,16 @@ async function main(): Promise<void> {
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');
   }
   const rendered = current();
-  const app = createApp({ config, views, assets, logger, current: () => current(), contact });
+  const app = createApp({
+    config,
+    views,
+    assets,
+    logger,
+    current: () => current(),
+    contact,
+    insights: insights.recorder,
+    feedback: insights.feedback,
+  });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -32,13 +43,14 @@ async function main(): Promise<void> {
       'listening',
     );
     contact.sender.start();
+    insights.startRetention();
   });
 
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'closing');
     setTimeout(() => process.exit(0), 10_000).unref();
     server.close(() => {
-      void contact.close().finally(() => process.exit(0));
+      void Promise.allSettled([contact.close(), insights.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { ContactDependencies } from '../contact/setup';
 import type { RenderedSite } from '../render/rendered-site';
 import type { InsightRecorder } from '../insights/events';
+import type { FeedbackDependencies } from '../insights/setup';
 import { NO_INSIGHTS } from '../insights/events';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
@@ -14,6 +15,7 @@ import { securityHeaders } from './middleware/security';
 import { CACHE } from './cache';
 import { sendPrepared } from './send';
 import { contact } from './routes/contact';
+import { feedback } from './routes/feedback';
 import { meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
 import { referenceCodes } from './routes/reference-codes';
@@ -30,6 +32,8 @@ export interface AppDependencies {
   contact?: ContactDependencies;
   /** Counts searches that found nothing and codes looked up; nothing is counted without it. */
   insights?: InsightRecorder;
+  /** Where "Was this page helpful?" answers are stored. Without it the form shows but cannot send. */
+  feedback?: FeedbackDependencies;
 }
 
 function logRequests(logger: Logger): express.RequestHandler {
@@ -53,6 +57,7 @@ export function createApp({
   current,
   contact: contactDeps,
   insights = NO_INSIGHTS,
+  feedback: feedbackDeps,
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -66,7 +71,7 @@ export function createApp({
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   if (config.robotsDisallowAll) app.use(noindex());
   app.use(rejectBadRequests());
-  app.use(allowMethods(['/contact']));
+  app.use(allowMethods(['/contact', '/feedback']));
 
   app.use(meta(current));
   app.use((req, res, next) => {
@@ -80,6 +85,7 @@ export function createApp({
   app.use(referenceCodes(current, insights));
   app.get('/search', search(current, insights));
   app.use(contact(current, contactDeps, logger));
+  app.use(feedback(current, config.baseUrl, feedbackDeps, logger));
 
   app.use(notFound());
   app.use(errorHandler(logger));

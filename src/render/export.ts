@@ -39,6 +39,17 @@ export function redirectPage(code: string, target: string, canonical: string): s
 `;
 }
 
+const FEEDBACK_BLOCK = /<!-- feedback:start -->[\s\S]*?<!-- feedback:end -->\n?/g;
+
+/**
+ * A page for the static export: its "Was this page helpful?" form posts to `feedbackUrl`, or is
+ * left out when there is no endpoint, rather than posting to a host that cannot take it.
+ */
+export function withFeedbackForm(html: string, feedbackUrl: string | undefined): string {
+  if (!feedbackUrl) return html.replace(FEEDBACK_BLOCK, '');
+  return html.replace(FEEDBACK_BLOCK, (block) => block.replace('action="/feedback"', `action="${escapeHtml(feedbackUrl)}"`));
+}
+
 /** The forms of a code people type, each of which must lead to its section: CID3006, cid3006, 3006. */
 export function codeForms(code: string): string[] {
   return [code, code.toLowerCase(), code.slice(3)];
@@ -49,10 +60,11 @@ export function codeForms(code: string): string[] {
  * reference-code index and JSON, sitemap, robots.txt, 404.html, assets, a redirect page for every
  * form of every code, and redirect rules for hosts that can do real redirects.
  */
-export function exportFiles(startup: Startup): ExportFile[] {
+export function exportFiles(startup: Startup, options: { feedbackUrl?: string } = {}): ExportFile[] {
   const { rendered, views, assets, context } = startup;
   const files: ExportFile[] = [];
-  for (const [url, page] of rendered.pages) files.push({ file: fileForUrl(url), body: page.body });
+  for (const [url, page] of rendered.pages)
+    files.push({ file: fileForUrl(url), body: withFeedbackForm(page.body.toString('utf8'), options.feedbackUrl) });
   files.push({ file: 'cid/index.html', body: rendered.documents.get('/cid')!.body });
   for (const name of ['/cid.json', '/sitemap.xml', '/robots.txt'])
     files.push({ file: name.slice(1), body: rendered.documents.get(name)!.body });
@@ -83,8 +95,8 @@ export function exportFiles(startup: Startup): ExportFile[] {
 }
 
 /** Writes the static site into `outDir`, with nhsuk-frontend's favicons and manifest under assets/. */
-export function writeExport(startup: Startup, outDir: string): number {
-  const files = exportFiles(startup);
+export function writeExport(startup: Startup, outDir: string, options: { feedbackUrl?: string } = {}): number {
+  const files = exportFiles(startup, options);
   fs.mkdirSync(outDir, { recursive: true });
   for (const { file, body } of files) {
     const target = path.join(outDir, file);

@@ -15,23 +15,27 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
   return owner ? `${owner.page.url}#${owner.section.id}` : undefined;
 }
 
-function redirectOrNotFound(site: Site, res: Response, typed: string): void {
+function redirectOrNotFound(site: Site, res: Response, typed: string, insights: InsightRecorder): void {
   const target = codeTarget(site, typed);
-  if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
+  if (!target) {
+    insights.record({ kind: 'unknown-code', code: typed, via: 'cid' });
+    return renderNotFound(res, typed.trim().slice(0, 100));
+  }
+  insights.record({ kind: 'code-lookup', code: typed });
   res.setHeader('Cache-Control', CACHE.redirect);
   return res.redirect(302, target);
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
-export function referenceCodes(current: () => RenderedSite, _insights: InsightRecorder): Router {
+export function referenceCodes(current: () => RenderedSite, insights: InsightRecorder): Router {
   const router = Router();
   router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {
     const { code } = req.query;
     if (code === undefined) return sendPrepared(req, res, current().documents.get('/cid')!, CACHE.page);
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
-    return redirectOrNotFound(current().site, res, code);
+    return redirectOrNotFound(current().site, res, code, insights);
   });
-  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, res, req.params.code));
+  router.get('/cid/:code', (req, res) => redirectOrNotFound(current().site, res, req.params.code, insights));
   return router;
 }
