@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Site } from '../../content/site';
 import { isSameSite, isSectionOf, readFeedback } from '../../insights/feedback';
 import type { FeedbackDependencies } from '../../insights/setup';
@@ -33,6 +33,19 @@ export function thanksView(site: Site, query: Record<string, unknown>): Record<s
   };
 }
 
+/** 503: nothing was stored, so say so rather than thank them. */
+function renderNotStored(res: Response, site: Site, body: unknown): void {
+  const page = body && typeof body === 'object' ? (body as Record<string, unknown>).page : undefined;
+  const back = typeof page === 'string' ? site.byUrl.get(page) : undefined;
+  res.status(503).render('pages/feedback-not-stored.njk', {
+    pageTitle: 'Sorry, we could not save your feedback',
+    titlePrefix: 'Error: ',
+    robotsNoindex: true,
+    backHref: back?.url,
+    backText: back?.title,
+  });
+}
+
 function thanksUrl(page: string, helpful: string, section: string): string {
   const query = new URLSearchParams({ page, helpful, ...(section ? { section } : {}) });
   return `/feedback/thanks?${query.toString()}`;
@@ -57,13 +70,13 @@ export function feedback(current: () => RenderedSite, baseUrl: string, deps: Fee
     '/feedback',
     express.urlencoded({ extended: false, limit: FEEDBACK_BODY_LIMIT, parameterLimit: 10 }),
     async (req, res, next) => {
-      if (!deps) return next(createHttpError(503, 'feedback is not stored here'));
+      if (!deps) return renderNotStored(res, current().site, req.body);
       let wait: number;
       try {
         wait = await deps.limiter.check(req.ip ?? req.socket.remoteAddress ?? 'unknown');
       } catch (error) {
         logger.error({ err: { message: (error as Error)?.message } }, 'could not check the feedback rate limit');
-        return next(createHttpError(503, 'feedback not stored'));
+        return renderNotStored(res, current().site, req.body);
       }
       if (wait > 0) {
         res.setHeader('Retry-After', String(wait));
@@ -83,7 +96,7 @@ export function feedback(current: () => RenderedSite, baseUrl: string, deps: Fee
         await deps.store.addVote({ page: page.url, section, helpful, ...(comment ? { comment } : {}), createdAt: now() });
       } catch (error) {
         logger.error({ err: { message: (error as Error)?.message } }, 'could not store feedback');
-        return next(createHttpError(503, 'feedback not stored'));
+        return renderNotStored(res, current().site, req.body);
       }
       return res.redirect(303, thanksUrl(page.url, helpful, section));
     },
