@@ -1,6 +1,7 @@
 // Insight counting benchmark: /cid requests (known codes, unknown codes, malformed) through the
 // real app, with no recorder and with the batched recorder writing to a real SQLite store every
-// second. The two are measured in alternating rounds in the same run; ratios compare them.
+// second, measured side by side in the same run, with a second app without a recorder to show
+// the noise. Ratios compare them. Then the cost of record() on its own.
 // Run with: npm run bench:insights
 'use strict';
 
@@ -18,7 +19,7 @@ const { createBatchedRecorder } = require(path.join(dist, 'insights', 'recorder'
 const { openSqliteInsightStore } = require(path.join(dist, 'insights', 'sqlite-store'));
 
 const ROUNDS = 6;
-const REQUESTS = 1500;
+const REQUESTS = 1000;
 const CONCURRENCY = 8;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-insights-'));
@@ -49,84 +50,98 @@ function listen(app) {
   });
 }
 
-/** Sends REQUESTS GETs with CONCURRENCY in flight over keep-alive; returns req/s and latencies. */
-async function load(port) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies = [];
+/**
+ * Sends REQUESTS GETs to each server with CONCURRENCY in flight over keep-alive. Each worker takes
+ * the servers in turn, request by request, so any change in the machine's load falls on every
+ * server alike (this machine is shared). Returns each server's latencies, sorted.
+ */
+async function load(ports) {
+  const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }));
+  const latencies = ports.map(() => []);
   let next = 0;
-  const one = () =>
+  const one = (target, urlPath) =>
     new Promise((resolve, reject) => {
       const start = process.hrtime.bigint();
       http
-        .get({ host: '127.0.0.1', port, path: paths[next++ % paths.length], agent }, (res) => {
+        .get({ host: '127.0.0.1', port: ports[target], path: urlPath, agent: agents[target] }, (res) => {
           res.resume();
           res.on('end', () => {
-            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            latencies[target].push(Number(process.hrtime.bigint() - start) / 1e6);
             resolve();
           });
         })
         .on('error', reject);
     });
-  const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) await one();
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      while (next < REQUESTS) {
+        const urlPath = paths[next++ % paths.length];
+        // Rotate which server goes first, so none always follows another.
+        for (let i = 0; i < ports.length; i += 1) await one((i + next + worker) % ports.length, urlPath);
+      }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  for (const agent of agents) agent.destroy();
+  return latencies.map((list) => list.sort((a, b) => a - b));
+}
+
+/** Nanoseconds per record() call on its own, and per event for the write that follows. */
+async function recordCost(store) {
+  const recorder = createBatchedRecorder({ store, flushMs: 0 });
+  const events = paths.map((urlPath, i) =>
+    i % 5 === 4 ? { kind: 'unknown-code', code: urlPath.slice(5), via: 'cid' } : { kind: 'code-lookup', code: urlPath.slice(5) },
+  );
+  const N = 200_000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < N; i += 1) recorder.record(events[i % events.length]);
+  const recorded = Number(process.hrtime.bigint() - start) / N;
+  const flushStart = process.hrtime.bigint();
+  await recorder.flush();
+  const flushMs = Number(process.hrtime.bigint() - flushStart) / 1e6;
+  return { recorded, flushMs, counters: new Set(events.map((e) => e.code)).size };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const store = openSqliteInsightStore(dataDir);
+  // Written every second here, five times as often as the server's default.
   const recorder = createBatchedRecorder({ store, flushMs: 1000 });
   // A second app without a recorder measures the noise: the ratio between two identical apps.
-  const servers = {
-    without: await listen(appWith(NO_INSIGHTS)),
-    again: await listen(appWith(NO_INSIGHTS)),
-    with: await listen(appWith(recorder)),
-  };
-  const results = { without: [], again: [], with: [] };
-  for (const server of Object.values(servers)) await load(server.address().port);
-  // Rotate the order each round so drift in the machine's load falls on all three alike.
-  const names = ['without', 'with', 'again'];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(round + i) % names.length];
-      results[name].push(await load(servers[name].address().port));
-    }
-  }
+  const servers = [await listen(appWith(NO_INSIGHTS)), await listen(appWith(recorder)), await listen(appWith(NO_INSIGHTS))];
+  const ports = servers.map((server) => server.address().port);
+  await load(ports);
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round += 1) rounds.push(await load(ports));
   await recorder.close();
   const totals = await store.countTotals('1970-01-01');
+  const cost = await recordCost(store);
   await store.close();
-  for (const server of Object.values(servers)) server.close();
+  for (const server of servers) server.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 
-  const summary = (name) => ({
-    rps: median(results[name].map((r) => r.rps)),
-    p50: median(results[name].map((r) => r.p50)),
-    p99: median(results[name].map((r) => r.p99)),
+  const at = (list, q) => list[Math.min(list.length - 1, Math.floor(q * list.length))];
+  const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
+  const summary = (index) => ({
+    p50: median(rounds.map((r) => at(r[index], 0.5))),
+    p99: median(rounds.map((r) => at(r[index], 0.99))),
+    mean: median(rounds.map((r) => mean(r[index]))),
   });
-  const a = summary('without');
-  const b = summary('with');
-  const c = summary('again');
-  const counted_ = totals.reduce((sum, row) => sum + row.count, 0);
-  const line = (label, s) =>
-    `${label.padEnd(22)} ${s.rps.toFixed(0).padStart(7)} req/s   p50 ${s.p50.toFixed(2)} ms   p99 ${s.p99.toFixed(2)} ms`;
+  const [a, b, c] = [summary(0), summary(1), summary(2)];
+  const line = (label, s) => `${label.padEnd(24)} mean ${s.mean.toFixed(2)} ms   p50 ${s.p50.toFixed(2)} ms   p99 ${s.p99.toFixed(2)} ms`;
+  const ratio = (label, x, y) =>
+    `${label.padEnd(24)} mean ${(x.mean / y.mean).toFixed(3)}      p50 ${(x.p50 / y.p50).toFixed(3)}      p99 ${(x.p99 / y.p99).toFixed(3)}`;
+  const events = totals.reduce((sum, row) => sum + row.count, 0);
   process.stdout.write(
     [
-      `/cid requests: ${ROUNDS} alternating rounds of ${REQUESTS}, ${CONCURRENCY} in flight, medians over rounds`,
+      `/cid requests: ${ROUNDS} rounds of ${REQUESTS} per app, ${CONCURRENCY} in flight, apps taken in turn; medians over rounds`,
       line('without recorder', a),
-      line('without, second app', c),
       line('with batched recorder', b),
-      `ratio with/without:    req/s ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / a.p50).toFixed(3)}   p99 ${(b.p99 / a.p99).toFixed(3)}`,
-      `noise (two apps alike): req/s ${(c.rps / a.rps).toFixed(3)}   p50 ${(c.p50 / a.p50).toFixed(3)}   p99 ${(c.p99 / a.p99).toFixed(3)}`,
-      `counted ${counted_} events in ${totals.length} counters (the warm-up round included)`,
+      line('without, second app', c),
+      ratio('with / without', b, a),
+      ratio('noise: second / first', c, a),
+      `counted ${events} events in ${totals.length} counters, written once a second`,
+      `record() alone: ${cost.recorded.toFixed(0)} ns a call; writing ${cost.counters} counters took ${cost.flushMs.toFixed(2)} ms`,
       '',
     ].join('\n'),
   );

@@ -72,7 +72,10 @@ function enhance(container) {
       if (response.ok) {
         form.hidden = true;
         if (choice.value === 'no' && contact)
-          say('Thank you for your feedback. If you still need help,', { href: contact.href, text: 'contact NHS login support' });
+          say('Thank you for your feedback. If you still need help,', {
+            href: contact.getAttribute('href'),
+            text: 'contact NHS login support',
+          });
         else say('Thank you for your feedback.');
         status.setAttribute('tabindex', '-1');
         status.focus();

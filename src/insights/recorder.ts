@@ -51,6 +51,16 @@ export function createBatchedRecorder(options: RecorderOptions): BatchedRecorder
   const now = options.now ?? Date.now;
   const maxPending = options.maxPending ?? 10_000;
   let pending = new Map<string, CountRow>();
+  // The UTC day, worked out again only when a day ends rather than on every event.
+  let day = { name: '', until: 0 };
+  const today = (): string => {
+    const time = now();
+    if (time >= day.until || time < day.until - 86_400_000) {
+      const name = dayOf(time);
+      day = { name, until: Date.parse(`${name}T00:00:00Z`) + 86_400_000 };
+    }
+    return day.name;
+  };
   let dropped = 0;
 
   const add = (row: CountRow): void => {
@@ -92,7 +102,7 @@ export function createBatchedRecorder(options: RecorderOptions): BatchedRecorder
     record(event) {
       try {
         const counter = counterFor(event);
-        if (counter) add({ ...counter, day: dayOf(now()), count: 1 });
+        if (counter) add({ kind: counter.kind, key: counter.key, day: today(), count: 1 });
       } catch {
         // Counting must never break the request that reported it.
       }

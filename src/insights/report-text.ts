@@ -31,12 +31,12 @@ export function formatReportText(report: InsightReport): string {
   ];
   const pageRows: string[][] = [];
   for (const page of report.pages) {
-    pageRows.push([page.page, clip(page.title, 40), String(page.yes), String(page.no), percent(page.helpfulRate)]);
+    pageRows.push([page.page, clip(page.title, 56), String(page.yes), String(page.no), percent(page.helpfulRate)]);
     for (const section of page.sections) {
       const codes = section.codes.length ? ` [${section.codes.join(', ')}]` : '';
       pageRows.push([
         `  #${section.section}`,
-        clip(`${section.heading}${codes}`, 40),
+        clip(`${section.heading}${codes}`, 56),
         String(section.yes),
         String(section.no),
         percent(section.helpfulRate),
