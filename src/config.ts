@@ -22,6 +22,17 @@ export interface Config {
   trustProxy: number;
   server: ServerConfig;
   contact: ContactConfig;
+  feedback: FeedbackConfig;
+}
+
+/** "Was this page helpful?": where the static export posts, how long comments are kept, the rate limit. */
+export interface FeedbackConfig {
+  /** The feedback endpoint the static export's form posts to; without it the export leaves the form out. */
+  url?: string;
+  /** Comments are deleted this many days after they were written (the votes stay). */
+  retentionDays: number;
+  /** Feedback posts per client per window, across replicas with PostgreSQL. */
+  rateLimit: { max: number; windowMs: number };
 }
 
 /** Limits on connections, and how the server stops. */
@@ -202,6 +213,29 @@ export function parseServer(env: NodeJS.ProcessEnv): ServerConfig {
   };
 }
 
+/** FEEDBACK_URL: an absolute http(s) URL that takes the feedback form's POST, e.g. https://help.example.nhs.uk/feedback */
+function parseFeedbackUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`FEEDBACK_URL must be an absolute http(s) URL (got "${value}")`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.hash) {
+    throw new ConfigError(`FEEDBACK_URL must be an http(s) URL such as https://help.example.nhs.uk/feedback (got "${value}")`);
+  }
+  return url.toString();
+}
+
+export function parseFeedback(env: NodeJS.ProcessEnv): FeedbackConfig {
+  return {
+    url: parseFeedbackUrl(env.FEEDBACK_URL),
+    retentionDays: parseWholeNumber('FEEDBACK_RETENTION_DAYS', env.FEEDBACK_RETENTION_DAYS, 180, 1),
+    rateLimit: { max: parseWholeNumber('FEEDBACK_RATE_LIMIT', env.FEEDBACK_RATE_LIMIT, 20, 1), windowMs: 10 * 60_000 },
+  };
+}
+
 /** The only reader of environment variables. */
 function parseLogFormat(value: string | undefined): LogFormat {
   if (!value) return 'json';
@@ -225,5 +259,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: parseWholeNumber('TRUST_PROXY', env.TRUST_PROXY, 0),
     server: parseServer(env),
     contact: parseContact(env),
+    feedback: parseFeedback(env),
   };
 }

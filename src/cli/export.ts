@@ -13,7 +13,7 @@ function main(): number {
   }
   try {
     const config = loadConfig(process.env);
-    const count = writeExport(startUp(config), path.resolve(outDir));
+    const count = writeExport(startUp(config), path.resolve(outDir), { feedbackUrl: config.feedback.url });
     process.stdout.write(`Exported ${count} files to ${path.resolve(outDir)} for ${config.baseUrl}\n`);
     return 0;
   } catch (error) {

@@ -5,18 +5,20 @@ import { ConfigError, loadConfig } from '../config';
 import { openContact } from '../contact/setup';
 import { requireServices } from '../contact/services';
 import { describeFailure } from '../content/errors';
+import { openInsights } from '../insights/setup';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
 import { renderSite } from '../render/rendered-site';
 import { createLogger } from '../logger';
 import { startUp } from '../render/startup';
 
-/** The only file with side effects: load config and content, open the outbox, build the app, listen. */
+/** The only file with side effects: load config and content, open the outbox and insight store, build the app, listen. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.logFormat);
   const { views, assets, rendered: initial, services, context } = startUp(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
+  const insights = await openInsights(config, logger);
   let current = (): RenderedSite => initial;
   if (config.watch) {
     const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
@@ -26,7 +28,17 @@ async function main(): Promise<void> {
   }
   const rendered = current();
   const lifecycle = createLifecycle();
-  const app = createApp({ config, views, assets, logger, current: () => current(), contact, lifecycle });
+  const app = createApp({
+    config,
+    views,
+    assets,
+    logger,
+    current: () => current(),
+    contact,
+    lifecycle,
+    insights: insights.recorder,
+    feedback: insights.feedback,
+  });
   const server = createServer(app, config.server, lifecycle);
   server.listen(config.port, () => {
     const address = server.address();
@@ -36,6 +48,7 @@ async function main(): Promise<void> {
       'listening',
     );
     contact.sender.start();
+    insights.startRetention();
   });
 
   const shutdown = createShutdown({
@@ -43,7 +56,7 @@ async function main(): Promise<void> {
     lifecycle,
     limits: config.server,
     logger,
-    closeContact: () => contact.close(),
+    closeContact: () => Promise.allSettled([contact.close(), insights.close()]).then(() => undefined),
     exit: (code) => process.exit(code),
   });
   // SIGTERM comes from the platform, behind a load balancer: drain. SIGINT is a person at a terminal.

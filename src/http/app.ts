@@ -7,6 +7,7 @@ import type { ContactDependencies } from '../contact/setup';
 import { unavailableContact } from '../contact/setup';
 import type { RenderedSite } from '../render/rendered-site';
 import type { InsightRecorder } from '../insights/events';
+import type { FeedbackDependencies } from '../insights/setup';
 import { NO_INSIGHTS } from '../insights/events';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
@@ -18,6 +19,7 @@ import { securityHeaders } from './middleware/security';
 import { CACHE } from './cache';
 import { sendPrepared } from './send';
 import { contact } from './routes/contact';
+import { feedback } from './routes/feedback';
 import { health, meta, noindex } from './routes/meta';
 import { pages } from './routes/pages';
 import { redirects } from './routes/redirects';
@@ -37,6 +39,8 @@ export interface AppDependencies {
   lifecycle?: Lifecycle;
   /** Counts searches that found nothing and codes looked up; nothing is counted without it. */
   insights?: InsightRecorder;
+  /** Where "Was this page helpful?" answers are stored. Without it the form shows but cannot send. */
+  feedback?: FeedbackDependencies;
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
@@ -66,6 +70,7 @@ export function createApp({
   contact: contactDeps = unavailableContact(),
   lifecycle = createLifecycle(),
   insights = NO_INSIGHTS,
+  feedback: feedbackDeps,
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -83,7 +88,7 @@ export function createApp({
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   if (config.robotsDisallowAll) app.use(noindex());
   app.use(rejectBadRequests());
-  app.use(allowMethods(['/contact']));
+  app.use(allowMethods(['/contact', '/feedback']));
 
   app.use(meta(current));
   app.use((req, res, next) => {
@@ -100,6 +105,7 @@ export function createApp({
   app.use(referenceCodes(current, insights));
   app.get('/search', search(current, insights));
   app.use(contact(current, contactDeps, { siteOrigin: config.baseUrl, storeTimeoutMs: config.contact.databaseTimeoutMs, logger }));
+  app.use(feedback(current, config.baseUrl, feedbackDeps, logger));
 
   app.use(notFound());
   app.use(errorHandler(logger));

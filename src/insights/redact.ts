@@ -1,42 +1,30 @@
 /**
- * Removes what could identify a person from a search query before it is counted: email
- * addresses, phone numbers, NHS numbers, postcodes and any other long run of digits (a date of
- * birth typed as 12 05 1980, an account number). Each becomes a placeholder in square brackets,
- * so the content team still sees the shape of the query. Reference codes (4 or 5 digits, with or
- * without CID) are kept: they are what the content team needs to see.
+ * Removes what could identify a patient from text that is kept: feedback comments and the
+ * searches that found nothing. Each match becomes a placeholder in square brackets, so a reader
+ * still sees that something was typed there. Reference codes (CID3006, CID10001) are kept.
  */
 
-/** Anything around an @, up to a space or punctuation that cannot be in an address. */
-const EMAIL = /[^\s@,;<>()]*@(?:[^\s@,;<>()]*[^\s@,;<>().])?/g;
+const RULES: { pattern: RegExp; placeholder: string }[] = [
+  // Anything shaped like an address: local@domain.tld, spaces round the @ included.
+  { pattern: /[^\s@<>()[\],;]+\s?@\s?[^\s@<>()[\],;]+\.[^\s@<>()[\],;]*[^\s@<>()[\],;.]/g, placeholder: '[email]' },
+  // An address still being typed: a name and an @ with nothing after it yet.
+  { pattern: /[^\s@<>()[\],;]+@(?=[\s,;]|$)/g, placeholder: '[email]' },
+  // UK phone numbers: +44 or 0, then 9 or 10 more digits in any grouping of spaces, dashes, brackets.
+  { pattern: /(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s-]?\)?[\s-]?\d){8,9}(?!\d)/g, placeholder: '[phone number]' },
+  // NHS numbers: 10 digits, written 3 3 4 with spaces or dashes, or run together.
+  { pattern: /(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)/g, placeholder: '[NHS number]' },
+  // UK postcodes, with or without the space: SW1A 1AA, m11ae, GIR 0AA.
+  {
+    pattern: /(?<![A-Za-z\d])(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-HJKPSTUW\d]?\s?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z\d])/gi,
+    placeholder: '[postcode]',
+  },
+  // Any other run of 6 or more digits (dates of birth, account and card numbers), spaced or not.
+  { pattern: /(?<!\d)\d(?:[\s./-]?\d){5,}(?!\d)/g, placeholder: '[number]' },
+];
 
-/**
- * A run of digits that may be written in groups: `07700 900123`, `+44 (0)7700-900-123`,
- * `943 476 5919`, `12/05/1980`. At most two separators between digits, so two numbers in a
- * sentence stay apart. It must not follow a letter or digit, so `CID3006` is not a run.
- */
-const DIGIT_RUN = /(?<![\p{L}\p{N}])\+?\d(?:[\s().\-/]{1,2}\d|\d)*/gu;
-
-/** UK postcodes, with or without the space: `SW1A 1AA`, `ls1 4ap`, `M11AE`. */
-const POSTCODE = /(?<![\p{L}\p{N}])[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}(?![\p{L}\p{N}])/giu;
-
-const LONG_DIGITS = 6;
-
-function describeDigits(run: string): string {
-  const digits = run.replace(/\D/g, '');
-  if (digits.length < LONG_DIGITS) return run;
-  const phoneLike =
-    run.startsWith('+') ||
-    (digits.startsWith('0') && digits.length >= 10 && digits.length <= 11) ||
-    (digits.startsWith('44') && digits.length === 12);
-  if (phoneLike) return '[phone number]';
-  if (digits.length === 10) return '[NHS number]';
-  return '[number]';
-}
-
-/** The query with personal data replaced by placeholders; everything else unchanged. */
+/** The text with every email address, phone number, NHS number, postcode and long digit string replaced. */
 export function redactPersonalData(text: string): string {
-  return text
-    .replace(EMAIL, (match) => (match.length > 1 ? '[email]' : match))
-    .replace(DIGIT_RUN, describeDigits)
-    .replace(POSTCODE, '[postcode]');
+  let result = text;
+  for (const { pattern, placeholder } of RULES) result = result.replace(pattern, placeholder);
+  return result;
 }

@@ -154,5 +154,6 @@ export function siteAssetSources(publicDir: string, stylesFile = STYLES_OUTPUT):
     { name: 'site.css', file: stylesFile },
     { name: 'nhsuk.js', file: path.join(nhsukDir, 'nhsuk-frontend.min.js') },
     { name: 'app.js', file: path.join(publicDir, 'js', 'app.js') },
+    { name: 'feedback.js', file: path.join(publicDir, 'js', 'feedback.js') },
   ];
 }

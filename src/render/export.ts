@@ -50,16 +50,28 @@ function movedPage(title: string, lead: string, target: string, canonical: strin
 `;
 }
 
+const FEEDBACK_BLOCK = /<!-- feedback:start -->[\s\S]*?<!-- feedback:end -->\n?/g;
+
+/**
+ * A page for the static export: its "Was this page helpful?" form posts to `feedbackUrl`, or is
+ * left out when there is no endpoint, rather than posting to a host that cannot take it.
+ */
+export function withFeedbackForm(html: string, feedbackUrl: string | undefined): string {
+  if (!feedbackUrl) return html.replace(FEEDBACK_BLOCK, '');
+  return html.replace(FEEDBACK_BLOCK, (block) => block.replace('action="/feedback"', `action="${escapeHtml(feedbackUrl)}"`));
+}
+
 /**
  * Everything a static host needs to serve the site: every page as `<url>.html`, the reference-code
  * index and JSON, sitemap, robots.txt, 404.html and the unknown-code page, assets and images, a
  * redirect page for every form of every code and every old page address, each retired code's page,
  * and redirect rules for hosts that can do real redirects.
  */
-export function exportFiles(startup: Startup): ExportFile[] {
+export function exportFiles(startup: Startup, options: { feedbackUrl?: string } = {}): ExportFile[] {
   const { rendered, views, assets, context } = startup;
   const files: ExportFile[] = [];
-  for (const [url, page] of rendered.pages) files.push({ file: fileForUrl(url), body: page.body });
+  for (const [url, page] of rendered.pages)
+    files.push({ file: fileForUrl(url), body: withFeedbackForm(page.body.toString('utf8'), options.feedbackUrl) });
   files.push({ file: fileForUrl('/cid'), body: rendered.documents.get('/cid')!.body });
   for (const name of ['/cid.json', '/sitemap.xml', '/robots.txt'])
     files.push({ file: name.slice(1), body: rendered.documents.get(name)!.body });
@@ -118,8 +130,8 @@ export function exportFiles(startup: Startup): ExportFile[] {
 }
 
 /** Writes the static site into `outDir`, with nhsuk-frontend's favicons and manifest under assets/. */
-export function writeExport(startup: Startup, outDir: string): number {
-  const files = exportFiles(startup);
+export function writeExport(startup: Startup, outDir: string, options: { feedbackUrl?: string } = {}): number {
+  const files = exportFiles(startup, options);
   fs.mkdirSync(outDir, { recursive: true });
   for (const { file, body } of files) {
     const target = path.join(outDir, file);

@@ -21,21 +21,23 @@ export function codeTarget(site: Site, input: unknown): string | undefined {
 }
 
 /** Redirects to the code's section, keeping a known `?from=` so the page still offers the way back. */
-function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response, typed: string): void {
+function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response, typed: string, insights: InsightRecorder): void {
   const target = codeTarget(rendered.site, typed);
   if (!target) {
+    insights.record({ kind: 'unknown-code', code: typed, via: 'cid' });
     // A retired code: a page saying it is no longer used and where to get help, not a 404.
     const code = normaliseCode(typed);
     const retired = code ? rendered.documents.get(retiredCodePath(code)) : undefined;
     if (retired) return sendPrepared(req, res, retired, CACHE.page);
     return renderNotFound(res, typed.trim().slice(0, 100));
   }
+  insights.record({ kind: 'code-lookup', code: typed });
   res.setHeader('Cache-Control', CACHE.redirect);
   return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */
-export function referenceCodes(current: () => RenderedSite, _insights: InsightRecorder): Router {
+export function referenceCodes(current: () => RenderedSite, insights: InsightRecorder): Router {
   const router = Router();
   router.get('/cid.json', (req, res) => sendPrepared(req, res, current().documents.get('/cid.json')!, CACHE.page));
   router.get('/cid', (req, res, next) => {
@@ -46,8 +48,8 @@ export function referenceCodes(current: () => RenderedSite, _insights: InsightRe
       return sendPrepared(req, res, variant ?? current().documents.get('/cid')!, CACHE.page);
     }
     if (typeof code !== 'string') return next(createHttpError(400, 'code must be a single value'));
-    return redirectOrNotFound(current(), req, res, code);
+    return redirectOrNotFound(current(), req, res, code, insights);
   });
-  router.get('/cid/:code', (req, res) => redirectOrNotFound(current(), req, res, req.params.code));
+  router.get('/cid/:code', (req, res) => redirectOrNotFound(current(), req, res, req.params.code, insights));
   return router;
 }
