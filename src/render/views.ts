@@ -5,10 +5,28 @@ import type { ComponentName, RenderComponent } from '../content/markdown';
 /** Where nhsuk-frontend keeps its templates, resolved from the package rather than the working directory. */
 export const nhsukDist = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
 
+/**
+ * Nunjucks' `trim` in linear time. The built-in uses `/^\s*|\s*$/g`, which tries `\s*$` from every
+ * position of a run of spaces, so it is quadratic in the run's length; nhsuk-frontend macros
+ * pass every `html` param (whole indented blocks of markup) through it. Strings and safe strings
+ * are trimmed of the same characters (`String.prototype.trim` and `\s` agree) and a safe string
+ * stays safe, as the built-in's `copySafeness` does; any other value goes to the built-in.
+ */
+export function linearTrim(builtIn: (value: unknown) => unknown): (value: unknown) => unknown {
+  const { SafeString } = nunjucks.runtime;
+  return (value) => {
+    if (typeof value === 'string') return value.trim();
+    if (value instanceof SafeString) return new SafeString(value.val.trim());
+    return builtIn(value);
+  };
+}
+
 /** Our views first, then nhsuk-frontend's; autoescape on. */
 export function createViews(viewsDir: string, options: { watch?: boolean } = {}): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader([viewsDir, nhsukDist], { noCache: Boolean(options.watch) });
-  return new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+  const views = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+  views.addFilter('trim', linearTrim(views.getFilter('trim')));
+  return views;
 }
 
 const MACROS: Record<ComponentName, string> = {
