@@ -119,6 +119,9 @@ async function startServer(contentDir, dataDir, readyTimeoutS, env = {}) {
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
+  child.once('exit', (code, signal) => {
+    if (!child.stopping) console.log(`  the server exited (${signal ?? code}) ${stderr.slice(-2000)}`);
+  });
   const deadline = Date.now() + readyTimeoutS * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
@@ -129,6 +132,7 @@ async function startServer(contentDir, dataDir, readyTimeoutS, env = {}) {
       // not listening yet
     }
     if (Date.now() > deadline) {
+      child.stopping = true;
       child.kill('SIGKILL');
       return { ready: false, readyMs: readyTimeoutS * 1000 };
     }
@@ -141,6 +145,7 @@ async function startServer(contentDir, dataDir, readyTimeoutS, env = {}) {
 function stop(child) {
   return new Promise((resolve) => {
     if (!child || child.exitCode !== null) return resolve();
+    child.stopping = true;
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
