@@ -5,7 +5,7 @@ import { requireServices } from '../contact/services';
 import { ContentError } from '../content/errors';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
-import { renderSite } from '../render/rendered-site';
+import { renderSiteAsync } from '../render/rendered-site';
 import { createLogger } from '../logger';
 import { startUp } from '../render/startup';
 
@@ -17,7 +17,13 @@ async function main(): Promise<void> {
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
   let current = (): RenderedSite => initial;
   if (config.watch) {
-    const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
+    const live = createLiveSite({
+      build: (options) => renderSiteAsync(config.contentDir, config.viewsDir, views, context, options),
+      views,
+      context,
+      logger,
+      initial,
+    });
     live.watch([config.contentDir, config.viewsDir]);
     current = () => live.current();
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');

@@ -81,7 +81,7 @@ export function createApp({
   app.get('/search', search(current, insights));
   app.use(contact(current, contactDeps, logger));
 
-  app.use(notFound());
+  app.use(notFound(current));
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../config';
 import { readContentFiles } from '../content/files';
 import { createMarkdown } from '../content/markdown';
-import type { Site } from '../content/site';
+import type { RenderedMarkdown } from '../content/markdown';
+import type { Page, Site } from '../content/site';
 import { buildSite } from '../content/site';
 import { componentRenderer } from './views';
 import type { PreparedBody } from './prepared';
@@ -13,6 +15,7 @@ import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
 import { codeEntries } from './view-models/code-index';
 import { robotsTxt, sitemapXml } from './view-models/seo';
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
 import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
 
@@ -24,6 +27,8 @@ export interface RenderedSite {
   /** Other documents rendered once: the reference-code index and its JSON. */
   documents: Map<string, PreparedBody>;
   search: SearchIndex;
+  /** The "Page not found" page, the same for every unknown URL. */
+  notFound: PreparedBody;
 }
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -37,25 +42,71 @@ export function listLayouts(viewsDir: string): Set<string> {
   );
 }
 
+/** Markdown already rendered, by source text: development mode re-renders only what was edited. */
+export type MarkdownCache = Map<string, RenderedMarkdown>;
+
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
-export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment): Site {
-  const renderMarkdown = createMarkdown(componentRenderer(views));
+export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, markdownCache?: MarkdownCache): Site {
+  const render = createMarkdown(componentRenderer(views));
+  const renderMarkdown = markdownCache
+    ? (source: string): RenderedMarkdown => {
+        let rendered = markdownCache.get(source);
+        if (!rendered) {
+          rendered = render(source);
+          markdownCache.set(source, rendered);
+        }
+        // buildSite shifts line numbers into fresh arrays on what it is given: give it its own object.
+        return { ...rendered };
+      }
+    : render;
   return buildSite(readContentFiles(contentDir), { renderMarkdown, layouts: listLayouts(viewsDir) });
+}
+
+/** Codes each page owns, computed once for the whole site rather than once per page. */
+function ownersByPage(site: Site): Map<Page, string[]> {
+  const owned = new Map<Page, string[]>();
+  for (const owner of site.codes.values()) owned.set(owner.page, [...(owned.get(owner.page) ?? []), owner.code]);
+  return owned;
+}
+
+/**
+ * Everything a page's HTML is made from, but its markdown HTML: its own fields, its children's
+ * cards, its ancestors' names and the codes it owns. Equal inputs and the same markdown HTML
+ * give the same page.
+ */
+function pageInputs(site: Site, page: Page, owned: string[] | undefined): string {
+  const { html: _html, headings: _headings, sections: _sections, links: _links, ...fields } = page;
+  return JSON.stringify({
+    fields: { ...fields, children: page.kind === 'hub' ? page.children.map((c) => [c.url, c.title, c.subtitle]) : undefined },
+    home: page === site.home,
+    ancestors: site.ancestorsOf(page).map((hub) => [hub.url, hub.title, hub.shortTitle]),
+    headings: page.headings,
+    owned,
+  });
+}
+
+/** What a page was rendered from, to tell whether an edit changed it. */
+interface PageSourceKey {
+  inputs: string;
+  html: string;
+}
+
+/** Renders one hub or article. */
+export function renderPage(site: Site, page: Page, views: nunjucks.Environment, context: SiteContext): PreparedBody {
+  const renderLink = (code: string): string =>
+    views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
+  const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
+  const html = views.render(template, {
+    ...pageView(site, page, context, renderLink),
+    ogType: page.kind === 'article' ? 'article' : 'website',
+  });
+  return prepareBody(html, 'text/html; charset=utf-8');
 }
 
 /** Renders every hub and article once, ready to serve from memory. */
 export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
   const pages = new Map<string, PreparedBody>();
-  const renderLink = (code: string): string =>
-    views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
-  for (const page of site.pages) {
-    const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
-    const html = views.render(template, {
-      ...pageView(site, page, context, renderLink),
-      ogType: page.kind === 'article' ? 'article' : 'website',
-    });
-    pages.set(page.url, prepareBody(html, 'text/html; charset=utf-8'));
-  }
+  for (const page of site.pages) pages.set(page.url, renderPage(site, page, views, context));
   return pages;
 }
 
@@ -77,12 +128,123 @@ export function renderDocuments(site: Site, views: nunjucks.Environment, context
   return documents;
 }
 
-export function renderSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): RenderedSite {
-  const site = loadSite(contentDir, viewsDir, views);
-  return {
-    site,
-    pages: renderPages(site, views, context),
-    documents: renderDocuments(site, views, context),
-    search: buildSearchIndex(sectionDocuments(site)),
-  };
+/** The "Page not found" page, rendered once. */
+export function renderNotFoundPage(views: nunjucks.Environment): PreparedBody {
+  return prepareBody(views.render(NOT_FOUND_TEMPLATE, notFoundLocals()), 'text/html; charset=utf-8');
+}
+
+/** What a rendered site keeps so that the next build can reuse what did not change. */
+interface Reuse {
+  markdown: MarkdownCache;
+  keys: Map<string, PageSourceKey>;
+  /** Every search document, as JSON: the index is rebuilt only when this changes. */
+  sectionsKey: string;
+}
+const reuseOf = new WeakMap<RenderedSite, Reuse>();
+
+export interface RenderOptions {
+  /** The site rendered last: pages whose inputs did not change are taken from it. */
+  previous?: RenderedSite;
+  /** Render every page and all markdown again, reusing nothing (the views changed). */
+  all?: boolean;
+}
+
+/**
+ * Reads, validates, indexes and renders the site, yielding after each page it renders. Given
+ * the previous rendered site, only pages whose inputs changed are rendered again, markdown is
+ * rendered only for edited files, and the search index is rebuilt only when a section changed.
+ */
+function* renderSteps(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions,
+): Generator<void, RenderedSite> {
+  const previous = options.previous;
+  const old = previous && !options.all ? reuseOf.get(previous) : undefined;
+  const markdown: MarkdownCache = new Map();
+  const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : markdown);
+  const owned = ownersByPage(site);
+  const keys = new Map<string, PageSourceKey>();
+  const pages = new Map<string, PreparedBody>();
+  for (const page of site.pages) {
+    const key = { inputs: pageInputs(site, page, owned.get(page)), html: page.html };
+    keys.set(page.url, key);
+    const before = old?.keys.get(page.url);
+    const reusable = before && before.inputs === key.inputs && before.html === key.html ? previous!.pages.get(page.url) : undefined;
+    if (reusable) {
+      pages.set(page.url, reusable);
+    } else {
+      pages.set(page.url, renderPage(site, page, views, context));
+      yield;
+    }
+  }
+  const documents = renderDocuments(site, views, context);
+  const sections = sectionDocuments(site);
+  const sectionsKey = JSON.stringify(sections);
+  const search = old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections);
+  const rendered: RenderedSite = { site, pages, documents, search, notFound: old ? previous!.notFound : renderNotFoundPage(views) };
+  reuseOf.set(rendered, { markdown, keys, sectionsKey });
+  return rendered;
+}
+
+/** Renders the site in one go (see renderSteps): start-up, tests and the export. */
+export function renderSite(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions = {},
+): RenderedSite {
+  const steps = renderSteps(contentDir, viewsDir, views, context, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Renders the site (see renderSteps), giving the event loop a turn every `sliceMs` of work, so
+ * that requests are answered while development mode re-renders many pages.
+ */
+export async function renderSiteAsync(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions = {},
+  sliceMs = 20,
+): Promise<RenderedSite> {
+  const steps = renderSteps(contentDir, viewsDir, views, context, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** Markdown rendered by the last build, moved into this build's cache as it is used, so edited-away versions are dropped. */
+class CachedMarkdown extends Map<string, RenderedMarkdown> {
+  constructor(
+    private readonly last: MarkdownCache,
+    private readonly next: MarkdownCache,
+  ) {
+    super();
+  }
+
+  override get(source: string): RenderedMarkdown | undefined {
+    const found = this.next.get(source) ?? this.last.get(source);
+    if (found) this.next.set(source, found);
+    return found;
+  }
+
+  override set(source: string, rendered: RenderedMarkdown): this {
+    this.next.set(source, rendered);
+    return this;
+  }
 }

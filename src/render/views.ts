@@ -35,8 +35,18 @@ const MACROS: Record<ComponentName, string> = {
   details: 'details',
 };
 
-/** Renders an nhsuk-frontend component macro by name, for content blocks. */
+/** Renders an nhsuk-frontend component macro by name, for content blocks. Each call template is compiled once. */
 export function componentRenderer(views: nunjucks.Environment): RenderComponent {
-  return (name, params) =>
-    views.renderString(`{% from "nhsuk/components/${MACROS[name]}/macro.njk" import ${name} %}{{ ${name}(params) }}`, { params });
+  const compiled = new Map<ComponentName, nunjucks.Template>();
+  return (name, params) => {
+    let template = compiled.get(name);
+    if (!template) {
+      template = new nunjucks.Template(
+        `{% from "nhsuk/components/${MACROS[name]}/macro.njk" import ${name} %}{{ ${name}(params) }}`,
+        views,
+      );
+      compiled.set(name, template);
+    }
+    return template.render({ params });
+  };
 }

@@ -7,7 +7,7 @@ import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
 import { CACHE } from '../cache';
-import { sendPrepared } from '../send';
+import { sendPrepared, sendRedirect } from '../send';
 
 /** Where a code's section is: `<article URL>#<heading id>`, or undefined. */
 export function codeTarget(site: Site, input: unknown): string | undefined {
@@ -19,7 +19,7 @@ function redirectOrNotFound(site: Site, res: Response, typed: string): void {
   const target = codeTarget(site, typed);
   if (!target) return renderNotFound(res, typed.trim().slice(0, 100));
   res.setHeader('Cache-Control', CACHE.redirect);
-  return res.redirect(302, target);
+  return sendRedirect(res, 302, target);
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */

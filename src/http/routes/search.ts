@@ -5,6 +5,7 @@ import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { searchView } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
+import { renderDynamic } from '../send';
 import { codeTarget } from './reference-codes';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -37,6 +38,6 @@ export function search(current: () => RenderedSite, _insights: InsightRecorder):
     const code = normaliseCode(query);
     const results = query && !code ? index.search(query, Number(page) || 1) : undefined;
     res.setHeader('Cache-Control', CACHE.none);
-    return res.render('pages/search.njk', searchView(query, code, results));
+    return renderDynamic(req, res, 'pages/search.njk', searchView(query, code, results), CACHE.none);
   };
 }
