@@ -6,6 +6,7 @@ import { ContentError } from '../content/errors';
 import type { RenderedSite, RenderOptions } from './rendered-site';
 import { renderPage, renderDocuments, renderNotFoundPage } from './rendered-site';
 import type { Logger } from '../logger';
+import { forgetCompiledViews } from './views';
 import type { SiteContext } from './view-models/page-view';
 
 /** The project folder: paths in the error banner are shown relative to it. */
@@ -75,7 +76,7 @@ export function createLiveSite(options: {
   let serving: RenderedSite | undefined = options.initial;
   const ready = lastGood
     ? Promise.resolve()
-    : Promise.resolve(build({})).then((site) => {
+    : Promise.resolve(build({ reusable: true })).then((site) => {
         lastGood = site;
         serving = site;
       });
@@ -98,10 +99,11 @@ export function createLiveSite(options: {
     await ready;
     const started = performance.now();
     views.addGlobal('devError', '');
+    if (change.all) forgetCompiledViews(views);
     let built: RenderedSite;
     try {
       // After a banner, unchanged pages are taken from the last good site, which never had it.
-      built = await build({ previous: lastGood, all: change.all });
+      built = await build({ previous: lastGood, all: change.all, reusable: true });
     } catch (error) {
       const raw = error instanceof ContentError ? error.message : `Could not rebuild the site: ${(error as Error).message}`;
       const message = withRelativePaths(raw, roots);

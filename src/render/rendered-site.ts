@@ -145,6 +145,8 @@ const reuseOf = new WeakMap<RenderedSite, Reuse>();
 export interface RenderOptions {
   /** The site rendered last: pages whose inputs did not change are taken from it. */
   previous?: RenderedSite;
+  /** Keep what the next build needs to reuse this one's work (development mode): costs memory. */
+  reusable?: boolean;
   /** Render every page and all markdown again, reusing nothing (the views changed). */
   all?: boolean;
 }
@@ -163,16 +165,17 @@ function* renderSteps(
 ): Generator<void, RenderedSite> {
   const previous = options.previous;
   const old = previous && !options.all ? reuseOf.get(previous) : undefined;
+  const keep = Boolean(old || options.reusable);
   const markdown: MarkdownCache = new Map();
-  const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : markdown);
-  const owned = ownersByPage(site);
+  const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined);
+  const owned = keep ? ownersByPage(site) : new Map<Page, string[]>();
   const keys = new Map<string, PageSourceKey>();
   const pages = new Map<string, PreparedBody>();
   for (const page of site.pages) {
-    const key = { inputs: pageInputs(site, page, owned.get(page)), html: page.html };
-    keys.set(page.url, key);
+    const key = keep ? { inputs: pageInputs(site, page, owned.get(page)), html: page.html } : undefined;
+    if (key) keys.set(page.url, key);
     const before = old?.keys.get(page.url);
-    const reusable = before && before.inputs === key.inputs && before.html === key.html ? previous!.pages.get(page.url) : undefined;
+    const reusable = before && key && before.inputs === key.inputs && before.html === key.html ? previous!.pages.get(page.url) : undefined;
     if (reusable) {
       pages.set(page.url, reusable);
     } else {
@@ -182,10 +185,10 @@ function* renderSteps(
   }
   const documents = renderDocuments(site, views, context);
   const sections = sectionDocuments(site);
-  const sectionsKey = JSON.stringify(sections);
+  const sectionsKey = old || options.reusable ? JSON.stringify(sections) : '';
   const search = old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections);
   const rendered: RenderedSite = { site, pages, documents, search, notFound: old ? previous!.notFound : renderNotFoundPage(views) };
-  reuseOf.set(rendered, { markdown, keys, sectionsKey });
+  if (old || options.reusable) reuseOf.set(rendered, { markdown, keys, sectionsKey });
   return rendered;
 }
 

@@ -21,9 +21,13 @@ export function linearTrim(builtIn: (value: unknown) => unknown): (value: unknow
   };
 }
 
-/** Our views first, then nhsuk-frontend's; autoescape on. */
-export function createViews(viewsDir: string, options: { watch?: boolean } = {}): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader([viewsDir, nhsukDist], { noCache: Boolean(options.watch) });
+/**
+ * Our views first, then nhsuk-frontend's; autoescape on. Compiled templates are cached even in
+ * development mode (recompiling every template for every page made a rebuild several times
+ * slower): development mode calls forgetCompiledViews when a view changes.
+ */
+export function createViews(viewsDir: string, _options: { watch?: boolean } = {}): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader([viewsDir, nhsukDist]);
   const views = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   views.addFilter('trim', linearTrim(views.getFilter('trim')));
   return views;
@@ -49,4 +53,9 @@ export function componentRenderer(views: nunjucks.Environment): RenderComponent 
     }
     return template.render({ params });
   };
+}
+
+/** Drops every compiled template, so the next render reads the view files again. */
+export function forgetCompiledViews(views: nunjucks.Environment): void {
+  (views as nunjucks.Environment & { invalidateCache(): void }).invalidateCache();
 }

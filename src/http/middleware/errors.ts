@@ -68,7 +68,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         logger.error({ err: renderError }, 'error page failed to render');
         res.type('text/plain').send(message.heading);
       } else {
-        sendDynamic(req, res, html!, CACHE.none, shown);
+        sendDynamic(req, res, html, CACHE.none, shown);
       }
     });
   };
