@@ -8,7 +8,7 @@ import { describeFailure } from '../content/errors';
 import { openInsights } from '../insights/setup';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
-import { renderSite } from '../render/rendered-site';
+import { renderSiteAsync } from '../render/rendered-site';
 import { createLogger } from '../logger';
 import { startUp } from '../render/startup';
 
@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   const insights = await openInsights(config, logger);
   let current = (): RenderedSite => initial;
   if (config.watch) {
-    const live = createLiveSite({ build: () => renderSite(config.contentDir, config.viewsDir, views, context), views, context, logger });
+    const live = createLiveSite({
+      build: (options) => renderSiteAsync(config.contentDir, config.viewsDir, views, context, options),
+      views,
+      context,
+      logger,
+      initial,
+    });
     live.watch([config.contentDir, config.viewsDir]);
     current = () => live.current();
     logger.info({ watching: [config.contentDir, config.viewsDir] }, 'development mode: content and views reload on change');

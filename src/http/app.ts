@@ -107,7 +107,7 @@ export function createApp({
   app.use(contact(current, contactDeps, { siteOrigin: config.baseUrl, storeTimeoutMs: config.contact.databaseTimeoutMs, logger }));
   app.use(feedback(current, config.baseUrl, feedbackDeps, logger));
 
-  app.use(notFound());
+  app.use(notFound(current));
   app.use(errorHandler(logger));
   return app;
 }

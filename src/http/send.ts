@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
-import type { PreparedBody } from '../render/prepared';
+import type { Encoding, PreparedBody } from '../render/prepared';
+import { compressFast } from '../render/prepared';
 import type { CachePolicy } from './cache';
 
-/** Picks the best encoding the client accepts: br, then gzip, then none. */
-export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
-  if (!acceptEncoding) return undefined;
+/** The encodings a client accepts, in the order we prefer them: br, then gzip. */
+export function acceptedEncodings(acceptEncoding: string | undefined): Encoding[] {
+  if (!acceptEncoding) return [];
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -14,39 +15,92 @@ export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip
     accepted.set(name!.trim(), /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(q ? q[1]! : '1') ? weight : 0);
   }
   const weight = (name: string): number => accepted.get(name) ?? accepted.get('*') ?? 0;
-  if (weight('br') > 0) return 'br';
-  if (weight('gzip') > 0) return 'gzip';
-  return undefined;
+  return (['br', 'gzip'] as const).filter((name) => weight(name) > 0);
 }
 
-/** The strong ETag of one encoding of a body: each representation has its own. */
-export function etagFor(prepared: PreparedBody, encoding: 'br' | 'gzip' | undefined): string {
-  return encoding ? `${prepared.etag.slice(0, -1)}-${encoding}"` : prepared.etag;
+/** Picks the best encoding the client accepts: br, then gzip, then none. */
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
+  return acceptedEncodings(acceptEncoding)[0];
 }
 
-/** Whether If-None-Match names the ETag being sent (weak comparison, as RFC 9110 asks for it). */
-function matchesEtag(header: string | undefined, etag: string): boolean {
+/** Whether If-None-Match names one of the ETags (weak comparison, as RFC 9110 asks for it). */
+function matchesEtag(header: string | undefined, etags: string[]): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  return header.split(',').some((tag) => etags.includes(tag.trim().replace(/^W\//, '')));
 }
 
-/** Sends a prepared body with its ETag, answering 304 to a matching If-None-Match. */
+/**
+ * Sends a prepared body with the ETag of the form sent, answering 304 to a matching
+ * If-None-Match. The ETag of an encoding's best form also matches before that form is made
+ * (after a restart, say): it names bytes that never change, so the client's copy is current.
+ */
 export function sendPrepared(req: Request, res: Response, prepared: PreparedBody, cacheControl: CachePolicy, status = 200): void {
   res.status(status);
   res.setHeader('Content-Type', prepared.type);
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Vary', 'Accept-Encoding');
-  const encoding = chooseEncoding(req.headers['accept-encoding']);
-  const etag = etagFor(prepared, encoding);
-  res.setHeader('ETag', etag);
-  if (status === 200 && matchesEtag(req.headers['if-none-match'], etag)) {
-    res.status(304).end();
-    return;
+  const chosen = prepared.representation(acceptedEncodings(req.headers['accept-encoding']));
+  const etag = chosen ? chosen.form.etag : prepared.etag;
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (status === 200 && ifNoneMatch) {
+    const best = chosen ? prepared.bestEtag(chosen.encoding) : prepared.etag;
+    if (matchesEtag(ifNoneMatch, [etag, best])) {
+      res.setHeader('ETag', matchesEtag(ifNoneMatch, [etag]) ? etag : best);
+      res.status(304).end();
+      return;
+    }
   }
-  const body = encoding ? prepared[encoding] : prepared.body;
+  res.setHeader('ETag', etag);
+  const body = chosen ? chosen.form.bytes : prepared.body;
+  if (chosen) res.setHeader('Content-Encoding', chosen.encoding);
+  res.setHeader('Content-Length', String(body.length));
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
+}
+
+/**
+ * Sends a page made for this request (search results, errors, forms), compressed at a fast
+ * level when the client accepts it (gzip first: it is the quicker to make), with no ETag.
+ */
+export function sendDynamic(req: Request, res: Response, html: string, cacheControl: CachePolicy, status = res.statusCode): void {
+  res.status(status);
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', cacheControl);
+  res.setHeader('Vary', 'Accept-Encoding');
+  const accepted = acceptedEncodings(req.headers['accept-encoding']);
+  const encoding = accepted.includes('gzip') ? 'gzip' : accepted[0];
+  const raw = Buffer.from(html, 'utf8');
+  const body = encoding ? compressFast(raw, encoding) : raw;
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', String(body.length));
   if (req.method === 'HEAD') res.end();
   else res.end(body);
+}
+
+/** Renders a view for this request and sends it with sendDynamic; a render error goes to the error handler. */
+export function renderDynamic(
+  req: Request,
+  res: Response,
+  view: string,
+  locals: Record<string, unknown>,
+  cacheControl: CachePolicy,
+  status = res.statusCode,
+): void {
+  res.app.render(view, { ...res.locals, ...locals }, (error: Error | null, html?: string) => {
+    if (error) req.next!(error);
+    else sendDynamic(req, res, html!, cacheControl, status);
+  });
+}
+
+/**
+ * A redirect with no body: what `res.redirect` sends, less its content negotiation for a
+ * "Redirecting to" body that no browser shows. Spaces and characters beyond ASCII in `location`
+ * are percent-encoded; `%` is left alone, as Express does.
+ */
+export function sendRedirect(res: Response, status: 301 | 302 | 303 | 307 | 308, location: string): void {
+  res.statusCode = status;
+  res.setHeader('Location', /^[\x21-\x7e]*$/.test(location) ? location : location.replace(/[^\x21-\x7e]+/g, encodeURIComponent));
+  res.setHeader('Content-Length', '0');
+  res.end();
 }

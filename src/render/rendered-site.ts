@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
 import { readContentFiles, readDataFile, readImageFiles } from '../content/files';
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import { createMarkdown } from '../content/markdown';
+import type { MarkdownContext, RenderedMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';
 import type { Page, Site } from '../content/site';
 import { buildSite } from '../content/site';
@@ -22,6 +24,8 @@ import { ContentError } from '../content/errors';
 import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
 import { loadSynonyms } from '../search/synonyms';
+
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
 
 /** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface RenderedSite {
@@ -41,6 +45,8 @@ export interface RenderedSite {
   withReturn(path: string, returnTo: ReturnLink): PreparedBody | undefined;
   /** The service `?from=` names, if it is one a patient can be sent back to. */
   returnLinkFor(from: unknown): ReturnLink | undefined;
+  /** The "Page not found" page, the same for every unknown URL. */
+  notFound: PreparedBody;
 }
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -54,15 +60,60 @@ export function listLayouts(viewsDir: string): Set<string> {
   );
 }
 
+/** Markdown rendered by an earlier build, by source and what the page gives it, for development mode to reuse. */
+export type MarkdownCache = Map<string, RenderedMarkdown>;
+
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
-export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment): Site {
-  const renderMarkdown = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
+export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, markdownCache?: MarkdownCache): Site {
+  const render = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
+  const renderMarkdown = markdownCache
+    ? (source: string, context?: MarkdownContext): RenderedMarkdown => {
+        // Aliases change what a page renders without changing its body; images changing makes a full rebuild.
+        const key = `${JSON.stringify([...(context?.aliases ?? [])])}\n${source}`;
+        let rendered = markdownCache.get(key);
+        if (!rendered) {
+          rendered = render(source, context);
+          markdownCache.set(key, rendered);
+        }
+        // buildSite shifts line numbers into fresh arrays on what it is given: give it its own object.
+        return { ...rendered };
+      }
+    : render;
   return buildSite(readContentFiles(contentDir), {
     renderMarkdown,
     layouts: listLayouts(viewsDir),
     images: readImageFiles(contentDir),
     retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),
   });
+}
+
+/** Codes each page owns, computed once for the whole site rather than once per page. */
+function ownersByPage(site: Site): Map<Page, string[]> {
+  const owned = new Map<Page, string[]>();
+  for (const owner of site.codes.values()) owned.set(owner.page, [...(owned.get(owner.page) ?? []), owner.code]);
+  return owned;
+}
+
+/**
+ * Everything a page's HTML is made from, but its markdown HTML: its own fields, its children's
+ * cards, its ancestors' names and the codes it owns. Equal inputs and the same markdown HTML
+ * give the same page.
+ */
+function pageInputs(site: Site, page: Page, owned: string[] | undefined): string {
+  const { html: _html, headings: _headings, sections: _sections, links: _links, ...fields } = page;
+  return JSON.stringify({
+    fields: { ...fields, children: page.kind === 'hub' ? page.children.map((c) => [c.url, c.title, c.subtitle]) : undefined },
+    home: page === site.home,
+    ancestors: site.ancestorsOf(page).map((hub) => [hub.url, hub.title, hub.shortTitle]),
+    headings: page.headings,
+    owned,
+  });
+}
+
+/** What a page was rendered from, to tell whether an edit changed it. */
+interface PageSourceKey {
+  inputs: string;
+  html: string;
 }
 
 /** One hub or article page, optionally for a patient who came from a service. */
@@ -76,10 +127,15 @@ export function renderPage(site: Site, page: Page, views: nunjucks.Environment, 
   });
 }
 
-/** Renders every hub and article once, ready to serve from memory. Fails on a `related` URL that names no page. */
-export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
+/** A `related` URL that names no page stops the build, like any other content error. */
+function checkRelated(site: Site): void {
   const problems = relatedProblems(site);
   if (problems.length > 0) throw new ContentError(problems);
+}
+
+/** Renders every hub and article once, ready to serve from memory. Fails on a `related` URL that names no page. */
+export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
+  checkRelated(site);
   const pages = new Map<string, PreparedBody>();
   for (const page of site.pages) pages.set(page.url, prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8'));
   return pages;
@@ -167,15 +223,137 @@ export function prepareImages(site: Site): Map<string, PreparedBody> {
   return new Map([...site.images.values()].map((image) => [image.url, prepareBody(image.bytes, image.type)]));
 }
 
-export function renderSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, context: SiteContext): RenderedSite {
-  const site = loadSite(contentDir, viewsDir, views);
-  return {
+/** The "Page not found" page, rendered once. */
+export function renderNotFoundPage(views: nunjucks.Environment): PreparedBody {
+  return prepareBody(views.render(NOT_FOUND_TEMPLATE, notFoundLocals()), 'text/html; charset=utf-8');
+}
+
+/** What a rendered site keeps so that the next build can reuse what did not change. */
+interface Reuse {
+  markdown: MarkdownCache;
+  keys: Map<string, PageSourceKey>;
+  /** Every search document, as JSON: the index is rebuilt only when this changes. */
+  sectionsKey: string;
+}
+const reuseOf = new WeakMap<RenderedSite, Reuse>();
+
+export interface RenderOptions {
+  /** The site rendered last: pages whose inputs did not change are taken from it. */
+  previous?: RenderedSite;
+  /** Keep what the next build needs to reuse this one's work (development mode): costs memory. */
+  reusable?: boolean;
+  /** Render every page and all markdown again, reusing nothing (the views changed). */
+  all?: boolean;
+}
+
+/**
+ * Reads, validates, indexes and renders the site, yielding after each page it renders. Given
+ * the previous rendered site, only pages whose inputs changed are rendered again, markdown is
+ * rendered only for edited files, and the search index is rebuilt only when a section changed.
+ */
+function* renderSteps(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions,
+): Generator<void, RenderedSite> {
+  const previous = options.previous;
+  const old = previous && !options.all ? reuseOf.get(previous) : undefined;
+  const keep = Boolean(old || options.reusable);
+  const markdown: MarkdownCache = new Map();
+  const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined);
+  checkRelated(site);
+  const owned = keep ? ownersByPage(site) : new Map<Page, string[]>();
+  const keys = new Map<string, PageSourceKey>();
+  const pages = new Map<string, PreparedBody>();
+  for (const page of site.pages) {
+    const key = keep ? { inputs: pageInputs(site, page, owned.get(page)), html: page.html } : undefined;
+    if (key) keys.set(page.url, key);
+    const before = old?.keys.get(page.url);
+    const reusable = before && key && before.inputs === key.inputs && before.html === key.html ? previous!.pages.get(page.url) : undefined;
+    if (reusable) {
+      pages.set(page.url, reusable);
+    } else {
+      pages.set(page.url, prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8'));
+      yield;
+    }
+  }
+  const documents = renderDocuments(site, views, context);
+  const sections = sectionDocuments(site);
+  const sectionsKey = old || options.reusable ? JSON.stringify(sections) : '';
+  const search =
+    old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir) });
+  const rendered: RenderedSite = {
     site,
-    pages: renderPages(site, views, context),
-    documents: renderDocuments(site, views, context),
+    pages,
+    documents,
     images: prepareImages(site),
-    search: buildSearchIndex(sectionDocuments(site), { synonyms: loadSynonyms(contentDir) }),
+    search,
     withReturn: returnVariants(site, views, context),
     returnLinkFor: (from) => findReturnLink(context.returnLinks, from),
+    notFound: old ? previous!.notFound : renderNotFoundPage(views),
   };
+  if (old || options.reusable) reuseOf.set(rendered, { markdown, keys, sectionsKey });
+  return rendered;
+}
+
+/** Renders the site in one go (see renderSteps): start-up, tests and the export. */
+export function renderSite(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions = {},
+): RenderedSite {
+  const steps = renderSteps(contentDir, viewsDir, views, context, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Renders the site (see renderSteps), giving the event loop a turn every `sliceMs` of work, so
+ * that requests are answered while development mode re-renders many pages.
+ */
+export async function renderSiteAsync(
+  contentDir: string,
+  viewsDir: string,
+  views: nunjucks.Environment,
+  context: SiteContext,
+  options: RenderOptions = {},
+  sliceMs = 20,
+): Promise<RenderedSite> {
+  const steps = renderSteps(contentDir, viewsDir, views, context, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** Markdown rendered by the last build, moved into this build's cache as it is used, so edited-away versions are dropped. */
+class CachedMarkdown extends Map<string, RenderedMarkdown> {
+  constructor(
+    private readonly last: MarkdownCache,
+    private readonly next: MarkdownCache,
+  ) {
+    super();
+  }
+
+  override get(source: string): RenderedMarkdown | undefined {
+    const found = this.next.get(source) ?? this.last.get(source);
+    if (found) this.next.set(source, found);
+    return found;
+  }
+
+  override set(source: string, rendered: RenderedMarkdown): this {
+    this.next.set(source, rendered);
+    return this;
+  }
 }

@@ -48,7 +48,7 @@ export function startUp(config: Config): Startup {
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
   const [rendered, services] = loadAll(
-    () => renderSite(config.contentDir, config.viewsDir, views, context),
+    () => renderSite(config.contentDir, config.viewsDir, views, context, { reusable: config.watch }),
     () => loadServices(config.contentDir),
   );
   // Read when a page is first asked for with ?from=, so the services can load after the pages.

@@ -51,7 +51,7 @@ describe('a broken internal link', () => {
         fs.readFileSync(file, 'utf8').replace('## Section one', '## Section one\n\nSee [phone help](/guides/phon#nowhere).'),
       );
 
-      expect(live.reload()).toMatch(
+      expect(await live.reload()).toMatch(
         /other\/first\.md:\d+: link "\/guides\/phon#nowhere" goes to \/guides\/phon, which is not a page \(did you mean \/guides\/phone\?\)/,
       );
       const res = await request(app).get('/other/first').expect(200);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import request from 'supertest';
+import { compressionSettled } from '../../src/render/prepared';
 import { appFor } from '../helpers/app';
 
 const { app, startup } = appFor();
@@ -15,8 +16,8 @@ afterAll((done) => {
 });
 
 /** A raw request, so the body arrives exactly as sent, still compressed. */
-function raw(path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
-  const { port } = server.address() as AddressInfo;
+function raw(path: string, headers: Record<string, string>, on = server): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const { port } = on.address() as AddressInfo;
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path, headers }, (res) => {
@@ -39,6 +40,9 @@ describe('ETags and conditional requests', () => {
   });
 
   it('gives each encoding its own strong ETag, and answers 304 only to the one being sent', async () => {
+    // Once its best forms are made, a page's bytes (and ETags) stay as they are.
+    await raw('/guides/phone', { 'Accept-Encoding': 'br' });
+    await compressionSettled();
     const br = await raw('/guides/phone', { 'Accept-Encoding': 'br' });
     const gzip = await raw('/guides/phone', { 'Accept-Encoding': 'gzip' });
     expect(br.headers.etag).not.toBe(gzip.headers.etag);
@@ -118,5 +122,65 @@ describe('cache headers by kind', () => {
   it('caches versioned assets for a year', async () => {
     const res = await request(app).get(startup.assets.url('app.js')).expect(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
+
+describe('compressed forms made after start-up', () => {
+  it('serves a fast form at first, then the best one, each with an ETag naming its own bytes', async () => {
+    const { app: fresh } = appFor();
+    const freshServer = await new Promise<http.Server>((resolve) => {
+      const listening = fresh.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const first = await raw('/guides/nested/deep', { 'Accept-Encoding': 'br, gzip' }, freshServer);
+      expect(first.headers['content-encoding']).toBe('gzip'); // the form made at start-up, until brotli is ready
+      await compressionSettled();
+      const best = await raw('/guides/nested/deep', { 'Accept-Encoding': 'br, gzip' }, freshServer);
+      expect(best.headers['content-encoding']).toBe('br');
+      expect(best.headers.etag).not.toBe(first.headers.etag);
+      expect(zlib.brotliDecompressSync(best.body).toString()).toBe(zlib.gunzipSync(first.body).toString());
+      // The old ETag names bytes no longer sent: a full answer, not 304.
+      await request(fresh)
+        .get('/guides/nested/deep')
+        .set('Accept-Encoding', 'gzip')
+        .set('If-None-Match', first.headers.etag as string)
+        .expect(200);
+      await request(fresh)
+        .get('/guides/nested/deep')
+        .set('Accept-Encoding', 'br')
+        .set('If-None-Match', best.headers.etag as string)
+        .expect(304);
+    } finally {
+      freshServer.close();
+    }
+  });
+
+  it('answers 304 to the ETag of a best form before that form is made again (after a restart)', async () => {
+    const { app: before } = appFor();
+    await request(before).get('/guides/beta').set('Accept-Encoding', 'br');
+    await compressionSettled();
+    const best = await request(before).get('/guides/beta').set('Accept-Encoding', 'br');
+    const { app: restarted } = appFor();
+    const again = await request(restarted)
+      .get('/guides/beta')
+      .set('Accept-Encoding', 'br')
+      .set('If-None-Match', best.headers.etag as string)
+      .expect(304);
+    expect(again.headers.etag).toBe(best.headers.etag);
+  });
+
+  it('compresses search results and 404 pages at a fast level, only for clients that accept it', async () => {
+    for (const url of ['/search?q=phone', '/no-such-page', '/cid/CID9999']) {
+      const gzip = await raw(url, { 'Accept-Encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers.vary).toBe('Accept-Encoding');
+      expect(zlib.gunzipSync(gzip.body).toString()).toContain('</html>');
+      const br = await raw(url, { 'Accept-Encoding': 'br' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(zlib.brotliDecompressSync(br.body).toString()).toContain('</html>');
+      const plain = await raw(url, {});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toContain('</html>');
+    }
   });
 });

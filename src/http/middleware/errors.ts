@@ -1,6 +1,8 @@
 import { CACHE } from '../cache';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../../logger';
+import type { RenderedSite } from '../../render/rendered-site';
+import { renderDynamic, sendDynamic, sendPrepared } from '../send';
 
 export const NOT_FOUND_TEMPLATE = 'pages/not-found.njk';
 
@@ -9,14 +11,22 @@ export function notFoundLocals(code?: string): Record<string, unknown> {
   return { pageTitle: code !== undefined ? 'Reference code not found' : 'Page not found', code, robotsNoindex: true };
 }
 
-/** Renders the 404 page. */
+/** Renders the 404 page for this request, compressed: for a reference code that names no section. */
 export function renderNotFound(res: Response, code?: string): void {
-  res.status(404).setHeader('Cache-Control', CACHE.none);
-  res.render(NOT_FOUND_TEMPLATE, notFoundLocals(code));
+  renderDynamic(res.req, res, NOT_FOUND_TEMPLATE, notFoundLocals(code), CACHE.none, 404);
 }
 
-export function notFound(): RequestHandler {
-  return (_req, res) => renderNotFound(res);
+/**
+ * The last route: "Page not found". The page is the same for every request, so it is rendered
+ * with the site and sent prepared; without a site, or for a patient who came from a service
+ * (whose page offers the way back), it is rendered each time.
+ */
+export function notFound(current?: () => RenderedSite): RequestHandler {
+  return (req, res) => {
+    const prepared = res.locals.returnTo ? undefined : current?.().notFound;
+    if (prepared) sendPrepared(req, res, prepared, CACHE.none, 404);
+    else renderNotFound(res);
+  };
 }
 
 const MESSAGES: Record<number, { heading: string; paragraphs: string[] }> = {
@@ -59,7 +69,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         logger.error({ err: renderError }, 'error page failed to render');
         res.type('text/plain').send(message.heading);
       } else {
-        res.type('html').send(html);
+        sendDynamic(req, res, html, CACHE.none, shown);
       }
     });
   };

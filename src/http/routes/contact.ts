@@ -1,4 +1,5 @@
 import { CACHE } from '../cache';
+import { renderDynamic } from '../send';
 import express, { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { parseCookies } from '../../contact/csrf';
@@ -45,12 +46,13 @@ function renderForm(
     csrfToken: deps.tokens.tokenFor(cookieFor(req, res, deps)),
   });
   const hasError = errors.length > 0 || failure !== undefined;
-  res.status(failure?.status ?? (hasError ? 400 : 200)).render('pages/contact.njk', {
+  const locals = {
     pageTitle: TITLE,
     titlePrefix: hasError ? 'Error: ' : undefined,
     description: 'Send a message to the NHS login support team about a problem with NHS login.',
     form,
-  });
+  };
+  renderDynamic(req, res, 'pages/contact.njk', locals, CACHE.none, failure?.status ?? (hasError ? 400 : 200));
 }
 
 const noStore: RequestHandler = (_req, res, next) => {

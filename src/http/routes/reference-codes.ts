@@ -10,7 +10,7 @@ import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { renderNotFound } from '../middleware/errors';
 import { CACHE } from '../cache';
-import { sendPrepared } from '../send';
+import { sendPrepared, sendRedirect } from '../send';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
 
@@ -33,7 +33,7 @@ function redirectOrNotFound(rendered: RenderedSite, req: Request, res: Response,
   }
   insights.record({ kind: 'code-lookup', code: typed });
   res.setHeader('Cache-Control', CACHE.redirect);
-  return res.redirect(302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
+  return sendRedirect(res, 302, withFrom(target, res.locals.returnTo as ReturnLink | undefined));
 }
 
 /** `/cid/:code` and `/cid?code=`: the deep links support staff share. */

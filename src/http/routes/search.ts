@@ -6,6 +6,7 @@ import { searchView } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
+import { renderDynamic } from '../send';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -48,9 +49,12 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
       if (results.total === 0) insights.record({ kind: 'search-no-results', query });
     }
     res.setHeader('Cache-Control', CACHE.none);
-    return res.render(
+    return renderDynamic(
+      req,
+      res,
       'pages/search.njk',
       searchView(query, answer.kind === 'unknown-code' ? answer.code : undefined, answer.kind === 'results' ? answer.results : undefined),
+      CACHE.none,
     );
   };
 }
