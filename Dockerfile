@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
 
-ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+# Node.js 24 LTS, the same release .ci/run tests on. Held at 24.18.1: better-sqlite3 12 built
+# against the headers of 24.19 and later aborts at teardown (nodejs/node#65446). Move on once
+# better-sqlite3 is 13 or later, which needs Node.js 22 or later.
+ARG NODE_IMAGE=node:24.18.1-bookworm-slim
 
 # Build: install all dependencies (better-sqlite3 compiles here), compile TypeScript and build
 # the stylesheet from nhsuk-frontend's Sass, then drop the development dependencies.

@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  { ignores: ['dist/', '.test-dist-*/', 'node_modules/', 'coverage/', 'data/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -120,6 +120,18 @@ async function untilReady(url: string, server: ChildProcess, log: () => string, 
   }
 }
 
+/**
+ * If jest dies without its teardown (killed, or a native crash), stops the server and removes
+ * its folder once jest's process is gone, so no orphaned PostgreSQL is left running. It runs in
+ * a process group of its own, so Ctrl-C reaches jest and the server but not the watcher.
+ */
+function watchOver(jestPid: number, serverPid: number, dir: string): void {
+  const script =
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -INT "$2" 2>/dev/null; ' +
+    'for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$2" 2>/dev/null || break; sleep 1; done; rm -rf "$3"';
+  spawn('sh', ['-c', script, 'postgres-watch', String(jestPid), String(serverPid), dir], { detached: true, stdio: 'ignore' }).unref();
+}
+
 export async function startWith(binaries: Binaries): Promise<PostgresServer> {
   const owner = serverOwner();
   // A folder the server's owner can enter, holding the cluster and the socket.
@@ -140,6 +152,7 @@ export async function startWith(binaries: Binaries): Promise<PostgresServer> {
       log = (log + chunk.toString()).slice(-4000);
     });
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    watchOver(process.pid, server.pid!, dir);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     try {
       await untilReady(url, server, () => log, 60_000);
