@@ -2,6 +2,7 @@ import type { Problem } from './errors';
 import { measureReadability } from './readability';
 import type { SourceFile } from './files';
 import { checkLedger } from './ledger';
+import { relatedProblems } from './related';
 import type { Article, Site } from './site';
 
 export const MAX_SUBTITLE = 160;
@@ -99,6 +100,7 @@ export function checkContent(site: Site, ledger?: SourceFile): Problem[] {
     }
   }
 
+  problems.push(...relatedProblems(site));
   problems.push(...checkLedger(site, ledger));
 
   return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));

@@ -1,7 +1,6 @@
 import express from 'express';
 import type nunjucks from 'nunjucks';
 import type { Assets } from '../render/assets';
-import { ASSET_PREFIX, nhsukAssetsDir } from '../render/assets';
 import type { Config } from '../config';
 import type { ContactDependencies } from '../contact/setup';
 import { unavailableContact } from '../contact/setup';
@@ -16,11 +15,12 @@ import { createLifecycle } from './lifecycle';
 import { allowMethods, redirectToCanonical, rejectBadRequests, takeTurns, warnUntrustedProxy } from './middleware/requests';
 import { returnLink } from './middleware/return-link';
 import { securityHeaders } from './middleware/security';
-import { CACHE } from './cache';
-import { sendPrepared } from './send';
 import { contact } from './routes/contact';
 import { feedback } from './routes/feedback';
-import { health, meta, noindex } from './routes/meta';
+import { health, meta } from './routes/meta';
+import { staticFiles } from './routes/static-files';
+import { logRequests } from './middleware/log-requests';
+import { noindex } from './middleware/noindex';
 import { pages } from './routes/pages';
 import { redirects } from './routes/redirects';
 import { referenceCodes } from './routes/reference-codes';
@@ -41,23 +41,6 @@ export interface AppDependencies {
   insights?: InsightRecorder;
   /** Where "Was this page helpful?" answers are stored. Without it the form shows but cannot send. */
   feedback?: FeedbackDependencies;
-}
-
-const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
-
-function logRequests(logger: Logger): express.RequestHandler {
-  return (req, res, next) => {
-    const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      // The path only: query strings can hold what people typed into search or forms.
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const entry = { method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-      // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
-      if (HEALTH_PATHS.has(req.path) && res.statusCode < 500) logger.debug(entry, 'request');
-      else logger.info(entry, 'request');
-    });
-    next();
-  };
 }
 
 /** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
@@ -91,12 +74,7 @@ export function createApp({
   app.use(allowMethods(['/contact', '/feedback']));
 
   app.use(meta(current));
-  app.use((req, res, next) => {
-    const asset = req.path.startsWith(ASSET_PREFIX) ? (assets.get(req.path) ?? current().images.get(req.path)) : undefined;
-    return asset ? sendPrepared(req, res, asset, CACHE.immutable) : next();
-  });
-  // Pages load nhsuk-frontend's icons from /static/ with a content hash; this serves pages cached from before.
-  app.use('/assets', express.static(nhsukAssetsDir, { dotfiles: 'deny', index: false, redirect: false, maxAge: '1d', fallthrough: true }));
+  app.use(staticFiles(assets, current));
 
   app.use(redirects(current));
   app.use(redirectToCanonical((path) => current().pages.has(path)));

@@ -4,7 +4,7 @@ import { codeForms } from '../content/reference-codes';
 import { sectionUrl } from '../content/urls';
 import { escapeHtml } from './escape';
 import { nhsukAssetsDir } from './assets';
-import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from './view-models/not-found';
 import { retiredCodePath } from './rendered-site';
 import type { Startup } from './startup';
 import { searchView } from './view-models/search-view';

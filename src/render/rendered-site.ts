@@ -17,7 +17,7 @@ import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
 import { codeEntries } from './view-models/code-index';
 import { robotsTxt, sitemapXml } from './view-models/seo';
-import { relatedProblems } from './view-models/related';
+import { relatedProblems } from '../content/related';
 import type { ReturnLink } from './view-models/return-link';
 import { findReturnLink } from './view-models/return-link';
 import { ContentError } from '../content/errors';
@@ -25,7 +25,7 @@ import type { SearchIndex } from '../search/search-index';
 import { buildSearchIndex, sectionDocuments } from '../search/search-index';
 import { loadSynonyms } from '../search/synonyms';
 
-import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../http/middleware/errors';
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from './view-models/not-found';
 
 /** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface RenderedSite {

@@ -2,7 +2,8 @@ import { parsePage } from '../../src/content/schema';
 import type { SourceFile } from '../../src/content/files';
 import type { Article } from '../../src/content/site';
 import { buildSite } from '../../src/content/site';
-import { relatedPages, relatedProblems } from '../../src/render/view-models/related';
+import { relatedProblems } from '../../src/content/related';
+import { relatedPages } from '../../src/render/view-models/related';
 
 function file(relativePath: string, frontMatter: string): SourceFile {
   return {

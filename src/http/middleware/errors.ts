@@ -4,12 +4,7 @@ import type { Logger } from '../../logger';
 import type { RenderedSite } from '../../render/rendered-site';
 import { renderDynamic, sendDynamic, sendPrepared } from '../send';
 
-export const NOT_FOUND_TEMPLATE = 'pages/not-found.njk';
-
-/** What the 404 page shows. `code` is what the visitor typed when a reference code was not found. */
-export function notFoundLocals(code?: string): Record<string, unknown> {
-  return { pageTitle: code !== undefined ? 'Reference code not found' : 'Page not found', code, robotsNoindex: true };
-}
+import { NOT_FOUND_TEMPLATE, notFoundLocals } from '../../render/view-models/not-found';
 
 /** Renders the 404 page for this request, compressed: for a reference code that names no section. */
 export function renderNotFound(res: Response, code?: string): void {

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { RequestHandler } from 'express';
 import type { Outbox } from '../../contact/outbox';
 import { withTimeout } from '../../contact/outbox';
 import type { Logger } from '../../logger';
@@ -7,14 +6,6 @@ import type { RenderedSite } from '../../render/rendered-site';
 import { CACHE } from '../cache';
 import type { Lifecycle } from '../lifecycle';
 import { sendPrepared } from '../send';
-
-/** Staging: every response, errors included, asks search engines not to index it. */
-export function noindex(): RequestHandler {
-  return (_req, res, next) => {
-    res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-    next();
-  };
-}
 
 export interface ReadinessDependencies {
   current: () => RenderedSite | undefined;

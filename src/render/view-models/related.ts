@@ -1,24 +1,7 @@
-import type { Problem } from '../../content/errors';
 import type { Article, Page, Site } from '../../content/site';
 
 /** How many related answers the foot of an article shows. */
 export const RELATED_COUNT = 3;
-
-/** `related` URLs in front matter that name no page, each as a problem naming the file and line. */
-export function relatedProblems(site: Site): Problem[] {
-  const urls = new Set(site.pages.map((page) => page.url));
-  const problems: Problem[] = [];
-  for (const page of site.pages) {
-    if (page.kind !== 'article') continue;
-    for (const url of page.related) {
-      if (!urls.has(url))
-        problems.push({ file: page.file, line: page.lines.related, message: `"related" names ${url}, but no page has that URL` });
-      else if (url === page.url)
-        problems.push({ file: page.file, line: page.lines.related, message: `"related" names the article itself (${url})` });
-    }
-  }
-  return problems;
-}
 
 /**
  * Up to three answers to suggest at the foot of an article: the pages its front matter names in
