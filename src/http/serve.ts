@@ -22,9 +22,14 @@ export function createServer(app: RequestListener, limits: ServerConfig, lifecyc
     app,
   );
   server.maxConnections = limits.maxConnections;
-  // Before the app, so that the header is set however quickly a route answers.
+  // Checked when the response's head is written, not when the request arrived: a request whose
+  // body was still coming in when draining began must be answered with Connection: close too.
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      if (lifecycle.draining && !res.headersSent) res.setHeader('Connection', 'close');
+      return writeHead(...args);
+    });
   });
   return server;
 }
