@@ -26,10 +26,10 @@ export function createServer(app: RequestListener, limits: ServerConfig, lifecyc
   // body was still coming in when draining began must be answered with Connection: close too.
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
-    res.writeHead = ((...args: unknown[]) => {
+    res.writeHead = (...args: unknown[]) => {
       if (lifecycle.draining && !res.headersSent) res.setHeader('Connection', 'close');
       return writeHead(...args);
-    });
+    };
   });
   return server;
 }
