@@ -23,8 +23,8 @@ export interface Submission {
   body: unknown;
   /** The Cookie header. */
   cookie: unknown;
-  /** The Origin header, if the browser sent one. */
-  origin: unknown;
+  /** Whether the form was posted from a page of this site (Sec-Fetch-Site, else Origin). */
+  fromThisSite: boolean;
   /** The client address the rate limit counts (what TRUST_PROXY yields). */
   client: string;
   site: Site;
@@ -38,11 +38,6 @@ export type SubmitOutcome =
   | { kind: 'not-stored'; values: FormValues }
   | { kind: 'accepted'; reference: string };
 
-/** The origin a form may be posted from: the site's own. A missing Origin (older browsers) is allowed. */
-export function isAllowedOrigin(origin: unknown, siteOrigin: string): boolean {
-  return origin === undefined || origin === siteOrigin;
-}
-
 /**
  * The contact form's checks and the enqueue, in order: the Origin and the form token, the
  * honeypot, every field, the rate limit, then the outbox (within `storeTimeoutMs`). The
@@ -53,7 +48,7 @@ export async function submitContact(
   submission: Submission,
   options: { siteOrigin: string; storeTimeoutMs: number; logger: Logger },
 ): Promise<SubmitOutcome> {
-  if (!isAllowedOrigin(submission.origin, options.siteOrigin)) return { kind: 'forbidden', reason: 'origin' };
+  if (!submission.fromThisSite) return { kind: 'forbidden', reason: 'origin' };
   const body = submission.body && typeof submission.body === 'object' ? (submission.body as Record<string, unknown>) : {};
   const cookie = parseCookies(submission.cookie).get(deps.tokens.cookieName);
   if (!deps.tokens.verify(cookie, body._csrf)) return { kind: 'forbidden', reason: 'token' };

@@ -115,7 +115,7 @@ describe.each([
     const section = scripts ? SECTION : '';
     const count = (list: VoteTotal[]) => list.find((row) => row.page === ARTICLE && row.section === section)?.no ?? 0;
     expect(count(after.votes)).toBe(count(before.votes) + 1);
-    expect(after.comments[0]).toBe('How do I change my number? Text me on [phone]');
+    expect(after.comments[0]).toBe('How do I change my number? Text me on [phone number]');
     expect(await page.context().cookies()).toEqual([]);
   });
 

@@ -173,15 +173,18 @@ describe('form tokens', () => {
     expect(tokens.verify(cookie, tokens.tokenFor(cookie, 'feedback'), 'feedback')).toBe(true);
   });
 
-  it('are refused with a form posted from another site (Origin), and accepted from our own', async () => {
+  it('are refused with a form posted from another site (Sec-Fetch-Site, else Origin), and accepted from our own', async () => {
     const t = contactApp({ dataDir: dir });
     try {
       const session = await openForm(t.app);
-      for (const origin of ['https://evil.example', 'null', 'http://help.example.nhs.uk']) {
+      for (const origin of ['https://evil.example', 'http://help.example.nhs.uk']) {
         await postForm(t.app, session, validFields()).set('Origin', origin).expect(403);
       }
+      await postForm(t.app, session, validFields()).set('Origin', 'null').set('Sec-Fetch-Site', 'cross-site').expect(403);
       expect(await t.outbox.list()).toHaveLength(0);
       await postForm(t.app, session, validFields()).set('Origin', 'https://help.example.nhs.uk').expect(303);
+      // Referrer-Policy: no-referrer makes a browser send Origin: null from our own page; Sec-Fetch-Site says whose it is.
+      await postForm(t.app, session, validFields()).set('Origin', 'null').set('Sec-Fetch-Site', 'same-origin').expect(303);
     } finally {
       await t.outbox.close();
     }
@@ -239,7 +242,7 @@ describe('the submit step', () => {
         {
           body: { _csrf: session.token, ...validFields() },
           cookie: session.cookie,
-          origin: undefined,
+          fromThisSite: true,
           client: '203.0.113.1',
           site: { codes: new Map() } as never,
         },

@@ -1,3 +1,4 @@
+import { fromThisSite } from '../same-site';
 import { CACHE } from '../cache';
 import { renderDynamic } from '../send';
 import express, { Router } from 'express';
@@ -104,7 +105,7 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies, 
       {
         body: req.body as unknown,
         cookie: req.headers.cookie,
-        origin: req.headers.origin,
+        fromThisSite: fromThisSite(req, options.siteOrigin),
         client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         site: current().site,
       },

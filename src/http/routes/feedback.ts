@@ -1,7 +1,8 @@
 import express, { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Site } from '../../content/site';
-import { isSameSite, isSectionOf, readFeedback } from '../../insights/feedback';
+import { isSectionOf, readFeedback } from '../../insights/feedback';
+import { fromThisSite } from '../same-site';
 import type { FeedbackDependencies } from '../../insights/setup';
 import type { Logger } from '../../logger';
 import type { RenderedSite } from '../../render/rendered-site';
@@ -10,13 +11,6 @@ import createHttpError from '../middleware/http-error';
 
 /** Enough for 500 characters of any script, percent-encoded, with the other fields. */
 export const FEEDBACK_BODY_LIMIT = '8kb';
-
-function sameSite(req: Request, baseUrl: string): boolean {
-  return isSameSite(
-    { secFetchSite: req.get('sec-fetch-site'), origin: req.get('origin'), host: req.get('host'), protocol: req.protocol },
-    baseUrl,
-  );
-}
 
 /** Where the thank-you page sends the patient back to, and the code to prefill on the contact form. */
 export function thanksView(site: Site, query: Record<string, unknown>): Record<string, unknown> {
@@ -62,7 +56,7 @@ export function feedback(current: () => RenderedSite, baseUrl: string, deps: Fee
   router.post('/feedback', (req, res, next) => {
     res.setHeader('Cache-Control', CACHE.none);
     // Before the body is read: a form from another site is refused whatever it holds.
-    if (!sameSite(req, baseUrl)) return next(createHttpError(403, 'feedback from another site'));
+    if (!fromThisSite(req, baseUrl)) return next(createHttpError(403, 'feedback from another site'));
     return next();
   });
 
