@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
+import { applySchema } from '../storage/postgres-schema';
 import type { ClaimedMessage, MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
@@ -69,10 +70,7 @@ export async function openPostgresOutbox(databaseUrl: string, options: PostgresO
       if (!rows[0]?.found)
         throw new OutboxUnavailableError('There is no outbox in that database. Check DATABASE_URL where the server runs.');
     }
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    for (const statement of OUTBOX_SCHEMA) await client.query(statement);
-    await client.query('COMMIT');
+    await applySchema(client, SCHEMA_LOCK, OUTBOX_SCHEMA);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { prepareSqliteFile } from '../storage/sqlite-file';
 import type { ClaimOptions, ClaimedMessage, MessageRow, NewMessage, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
@@ -15,19 +16,6 @@ import {
 } from './outbox';
 
 export const SQLITE_FILE = 'outbox.sqlite';
-
-/** Creates the folder (700) and the database file (600) if they do not exist yet. */
-function prepareFile(dataDir: string): string {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, SQLITE_FILE);
-  try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  fs.chmodSync(file, 0o600);
-  return file;
-}
 
 export interface SqliteOutboxOptions {
   /** False for tools that read an existing outbox: a missing file is an error, not a new outbox. */
@@ -60,7 +48,7 @@ export function openSqliteOutbox(dataDir: string, options: SqliteOutboxOptions =
       throw new OutboxUnavailableError(`There is no outbox at ${file}. Check DATA_DIR (or set DATABASE_URL) where the server runs.`);
     }
   } else {
-    file = prepareFile(dataDir);
+    file = prepareSqliteFile(dataDir, SQLITE_FILE);
   }
   return sqliteOutbox(new Database(file, { fileMustExist: options.create === false }), file, options.busyTimeoutMs ?? 1000);
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
+import { applySchema } from '../storage/postgres-schema';
 import type { CountTotal, FeedbackComment, InsightStore, VoteTotal } from './store';
 import { INSIGHT_SCHEMA, isCountKind, mergeCounts } from './store';
 
@@ -16,10 +17,7 @@ export async function openPostgresInsightStore(databaseUrl: string, options: { p
 
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    for (const statement of INSIGHT_SCHEMA) await client.query(statement);
-    await client.query('COMMIT');
+    await applySchema(client, SCHEMA_LOCK, INSIGHT_SCHEMA);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();

@@ -1,31 +1,18 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
+import { prepareSqliteFile } from '../storage/sqlite-file';
 import type { CountTotal, FeedbackComment, InsightStore, VoteTotal } from './store';
 import { INSIGHT_SCHEMA, isCountKind, mergeCounts } from './store';
 
 /** A sibling of the contact outbox's file, so each can be backed up or removed on its own. */
 export const INSIGHTS_SQLITE_FILE = 'insights.sqlite';
 
-function prepareFile(dataDir: string): string {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, INSIGHTS_SQLITE_FILE);
-  try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  fs.chmodSync(file, 0o600);
-  return file;
-}
-
 /**
  * The insight store in `dataDir/insights.sqlite`. WAL with synchronous=FULL, as the outbox: a
  * vote is on disk when `addVote` returns, so a crash straight after the answer keeps it.
  */
 export function openSqliteInsightStore(dataDir: string): InsightStore {
-  const db = new Database(prepareFile(dataDir));
+  const db = new Database(prepareSqliteFile(dataDir, INSIGHTS_SQLITE_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
