@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { withFeedbackForm, writeExport } from '../../src/render/export';
-import { appFor, siteContent } from '../helpers/app';
+import { appFor, rawGet, siteContent } from '../helpers/app';
 
 const { app, startup } = appFor(siteContent);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-export-'));
@@ -53,18 +53,7 @@ afterAll((done) => {
   server.close(done);
 });
 
-const expressBody = async (url: string): Promise<Buffer> => {
-  const res = await request(app)
-    .get(url)
-    .set('Accept-Encoding', 'identity')
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-  return res.body as Buffer;
-};
+const expressBody = async (url: string): Promise<Buffer> => (await rawGet(app, url)).body;
 
 describe('static export', () => {
   it('serves every page, document and asset byte for byte as the server does, pages without the feedback form', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { CACHE } from '../../src/http/cache';
 import { withFeedbackForm, writeExport } from '../../src/render/export';
-import { appFor } from '../helpers/app';
+import { appFor, rawGet } from '../helpers/app';
 import { fetchRaw, listen, staticHost } from '../helpers/static-host';
 
 /**
@@ -17,18 +17,7 @@ import { fetchRaw, listen, staticHost } from '../helpers/static-host';
 const moved = path.join(__dirname, '..', 'fixtures', 'moved');
 const { app, startup } = appFor(moved);
 
-const bodyOf = async (url: string): Promise<{ status: number; location?: string; body: Buffer }> => {
-  const res = await request(app)
-    .get(url)
-    .set('Accept-Encoding', 'identity')
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-  return { status: res.status, location: res.headers.location, body: res.body as Buffer };
-};
+const bodyOf = (url: string): Promise<{ status: number; location?: string; body: Buffer }> => rawGet(app, url);
 
 describe('moved content in the server', () => {
   it('answers an old page address with a 301 to the page, dropping the query', async () => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
-import { compileServer, startBuiltServer } from '../contact/helpers/server-process';
-import type { CompiledServer, ServerProcess } from '../contact/helpers/server-process';
+import { startBuiltServer, useCompiledServer } from '../contact/helpers/server-process';
+import type { ServerProcess } from '../contact/helpers/server-process';
 import { removeTempDir, tempDir } from '../contact/helpers/contact-app';
 import { waitFor } from '../contact/helpers/wait';
 
@@ -10,13 +10,8 @@ jest.setTimeout(90_000);
 
 let dir: string;
 let server: ServerProcess | undefined;
-let build: CompiledServer;
 
-beforeAll(() => {
-  build = compileServer();
-});
-
-afterAll(() => build.remove());
+const builtServer = useCompiledServer();
 
 beforeEach(() => {
   dir = tempDir();
@@ -74,7 +69,7 @@ function slowPost(baseUrl: string): Promise<{ finish: () => Promise<string> }> {
 }
 
 it('on SIGTERM fails /readyz first, keeps serving while draining, resets nothing, finishes in-flight requests and exits 0', async () => {
-  server = await startBuiltServer({ DATA_DIR: dir, SHUTDOWN_DRAIN_MS: '4000' }, build.dir);
+  server = await startBuiltServer({ DATA_DIR: dir, SHUTDOWN_DRAIN_MS: '4000' }, builtServer());
   const { baseUrl, child } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
   const counts = { ok: 0, serverErrors: 0, resets: 0, refused: 0, closedWhileDraining: 0, whileDraining: 0 };
@@ -148,7 +143,7 @@ it('on SIGTERM fails /readyz first, keeps serving while draining, resets nothing
 it('exits non-zero when in-flight requests do not finish in SHUTDOWN_TIMEOUT_MS', async () => {
   server = await startBuiltServer(
     { DATA_DIR: dir, SHUTDOWN_DRAIN_MS: '0', SHUTDOWN_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '60000' },
-    build.dir,
+    builtServer(),
   );
   await slowPost(server.baseUrl);
   const exited = exitCode(server.child);

@@ -7,8 +7,8 @@ import { openSqliteOutbox } from '../../src/contact/sqlite-outbox';
 import { createZendesk } from '../../src/contact/zendesk';
 import { removeTempDir, tempDir, validFields } from './helpers/contact-app';
 import { FakeTicketServer } from './helpers/fake-ticket-server';
-import type { CompiledServer, ServerProcess } from './helpers/server-process';
-import { compileServer, runMessages as runBuiltMessages, startBuiltServer } from './helpers/server-process';
+import type { ServerProcess } from './helpers/server-process';
+import { runMessages as runBuiltMessages, startBuiltServer, useCompiledServer } from './helpers/server-process';
 import { waitFor } from './helpers/wait';
 
 /**
@@ -18,16 +18,11 @@ import { waitFor } from './helpers/wait';
 
 jest.setTimeout(120_000);
 
-let build: CompiledServer;
 let dir: string;
 let tickets: FakeTicketServer;
 const servers: ServerProcess[] = [];
 
-beforeAll(() => {
-  build = compileServer();
-});
-
-afterAll(() => build?.remove());
+const builtServer = useCompiledServer();
 
 beforeEach(async () => {
   dir = tempDir();
@@ -52,7 +47,7 @@ function withTickets(extra: Record<string, string> = {}): Record<string, string>
 }
 
 async function start(variables: Record<string, string>): Promise<ServerProcess> {
-  const server = await startBuiltServer(variables, build.dir);
+  const server = await startBuiltServer(variables, builtServer());
   servers.push(server);
   return server;
 }
@@ -87,7 +82,7 @@ function post(
 }
 
 function runMessages(args: string[], variables: Record<string, string>): ReturnType<typeof runBuiltMessages> {
-  return runBuiltMessages(args, variables, build.dir);
+  return runBuiltMessages(args, variables, builtServer());
 }
 
 function referenceIn(location: string | undefined): string {

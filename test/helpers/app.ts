@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type express from 'express';
+import request from 'supertest';
 import pino from 'pino';
 import { createApp } from '../../src/http/app';
 import type { Config } from '../../src/config';
@@ -32,4 +33,18 @@ export function appFor(
     current: () => startup.rendered,
   });
   return { app, startup, config };
+}
+
+/** A GET through the app with the body as sent, uncompressed bytes (no parsing), for byte-for-byte comparisons. */
+export async function rawGet(app: express.Express, url: string): Promise<{ status: number; location?: string; body: Buffer }> {
+  const res = await request(app)
+    .get(url)
+    .set('Accept-Encoding', 'identity')
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+  return { status: res.status, location: res.headers.location, body: res.body as Buffer };
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { openSqliteInsightStore } from '../../src/insights/sqlite-store';
-import type { CompiledServer, ServerProcess } from '../contact/helpers/server-process';
-import { compileServer, startBuiltServer } from '../contact/helpers/server-process';
+import type { ServerProcess } from '../contact/helpers/server-process';
+import { startBuiltServer, useCompiledServer } from '../contact/helpers/server-process';
 import { removeTempDir, tempDir } from './insights-helpers';
 
 /** The built server as it runs in production, killed the moment it answers a vote. */
@@ -10,13 +10,8 @@ jest.setTimeout(120_000);
 
 let dir: string;
 let server: ServerProcess | undefined;
-let build: CompiledServer;
 
-beforeAll(() => {
-  build = compileServer();
-});
-
-afterAll(() => build.remove());
+const builtServer = useCompiledServer();
 
 beforeEach(() => {
   dir = tempDir();
@@ -55,7 +50,7 @@ function voteThenKill(baseUrl: string, fields: Record<string, string>, kill: () 
 }
 
 it('keeps a vote when the server is killed straight after the 303', async () => {
-  server = await startBuiltServer({ DATA_DIR: dir, BASE_URL: 'http://127.0.0.1' }, build.dir);
+  server = await startBuiltServer({ DATA_DIR: dir, BASE_URL: 'http://127.0.0.1' }, builtServer());
   const answer = await voteThenKill(
     server.baseUrl,
     { page: '/manage/password', helpful: 'no', comment: 'my NHS number is 943 476 5919' },

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type express from 'express';
 import pino from 'pino';
 import type { Config } from '../../src/config';
@@ -12,14 +9,14 @@ import type { InsightStore } from '../../src/insights/store';
 import type { Startup } from '../../src/render/startup';
 import { startUp } from '../../src/render/startup';
 import { fixtureContent, testConfig } from '../helpers/app';
+import { removeTempDir, tempDir as contactTempDir } from '../contact/helpers/contact-app';
 
+/** A temp folder of its own (the contact tests' helper, with an insights- prefix). */
 export function tempDir(prefix = 'insights-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return contactTempDir(prefix);
 }
 
-export function removeTempDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDir };
 
 export interface FeedbackTestApp {
   app: express.Express;

@@ -42,6 +42,22 @@ export function compileServer(): CompiledServer {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Compiles the server once for the test file that calls this (in beforeAll) and removes it
+ * afterwards (afterAll). Returns the folder to pass to `startBuiltServer` and `runMessages`.
+ */
+export function useCompiledServer(): () => string {
+  let build: CompiledServer | undefined;
+  beforeAll(() => {
+    build = compileServer();
+  });
+  afterAll(() => build?.remove());
+  return () => {
+    if (!build) throw new Error('the server is compiled in beforeAll: call the returned function inside a test');
+    return build.dir;
+  };
+}
+
 /** The environment a child gets: ours without any ticket system or database settings, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   // No drain on SIGTERM unless a test asks for one: there is no load balancer to wait for.
