@@ -18,11 +18,6 @@ export function acceptedEncodings(acceptEncoding: string | undefined): Encoding[
   return (['br', 'gzip'] as const).filter((name) => weight(name) > 0);
 }
 
-/** Picks the best encoding the client accepts: br, then gzip, then none. */
-export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
-  return acceptedEncodings(acceptEncoding)[0];
-}
-
 /** Whether If-None-Match names one of the ETags (weak comparison, as RFC 9110 asks for it). */
 function matchesEtag(header: string | undefined, etags: string[]): boolean {
   if (!header) return false;

@@ -133,14 +133,6 @@ function checkRelated(site: Site): void {
   if (problems.length > 0) throw new ContentError(problems);
 }
 
-/** Renders every hub and article once, ready to serve from memory. Fails on a `related` URL that names no page. */
-export function renderPages(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
-  checkRelated(site);
-  const pages = new Map<string, PreparedBody>();
-  for (const page of site.pages) pages.set(page.url, prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8'));
-  return pages;
-}
-
 /** The reference-code index page, optionally for a patient who came from a service. */
 export function renderCodeIndex(site: Site, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
   return views.render('pages/cid-index.njk', {
