@@ -4,8 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { ContentError } from '../content/errors';
 import type { RenderedSite, RenderOptions } from './rendered-site';
-import { prepareBody } from './prepared';
-import { renderPage, renderDocuments, renderNotFoundPage, returnVariants } from './rendered-site';
+import { pageBodies, renderDocuments, renderNotFoundPage, returnVariants } from './rendered-site';
 import type { Logger } from '../logger';
 import { forgetCompiledViews } from './views';
 import type { SiteContext } from './view-models/page-view';
@@ -82,25 +81,14 @@ export function createLiveSite(options: {
         serving = site;
       });
 
-  /** The last good site with the banner on every page, rendered a slice at a time. */
-  const withBanner = async (good: RenderedSite): Promise<RenderedSite> => {
-    const pages = new Map(good.pages);
-    let sliceStart = performance.now();
-    for (const page of good.site.pages) {
-      pages.set(page.url, prepareBody(renderPage(good.site, page, views, context), 'text/html; charset=utf-8'));
-      if (performance.now() - sliceStart > 20) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-    return {
-      ...good,
-      pages,
-      documents: renderDocuments(good.site, views, context),
-      withReturn: returnVariants(good.site, views, context),
-      notFound: renderNotFoundPage(views),
-    };
-  };
+  /** The last good site with the banner on every page: each page is rendered again when next asked for. */
+  const withBanner = (good: RenderedSite): RenderedSite => ({
+    ...good,
+    pages: pageBodies(good.site, views, context),
+    documents: renderDocuments(good.site, views, context),
+    withReturn: returnVariants(good.site, views, context),
+    notFound: renderNotFoundPage(views),
+  });
 
   const rebuild = async (change: Change): Promise<string | undefined> => {
     await ready;
@@ -117,7 +105,7 @@ export function createLiveSite(options: {
       logger.error(message);
       views.addGlobal('devError', message);
       try {
-        serving = await withBanner(lastGood!);
+        serving = withBanner(lastGood!);
       } catch {
         serving = lastGood; // the views themselves are broken: serve the last good pages as they were
       }

@@ -5,13 +5,15 @@ import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
 import { readContentFiles, readDataFile, readImageFiles } from '../content/files';
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
+import type { RetiredCode } from '../content/retired-codes';
 import { createMarkdown } from '../content/markdown';
 import type { MarkdownContext, RenderedMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';
 import type { Page, Site } from '../content/site';
 import { buildSite } from '../content/site';
-import { componentRenderer } from './views';
+import { componentRenderer, currentBanner } from './views';
 import type { PreparedBody } from './prepared';
+import { LazyBodies } from './lazy-bodies';
 import { prepareBody } from './prepared';
 import type { SiteContext } from './view-models/page-view';
 import { pageView } from './view-models/page-view';
@@ -30,10 +32,10 @@ import { NOT_FOUND_TEMPLATE, notFoundLocals } from './view-models/not-found';
 /** What the routes serve: the content model and everything rendered and indexed from it. */
 export interface RenderedSite {
   site: Site;
-  /** Rendered hub and article pages by URL. */
-  pages: Map<string, PreparedBody>;
+  /** Hub and article pages by URL, each rendered when first asked for. */
+  pages: ReadonlyMap<string, PreparedBody>;
   /** Other documents rendered once: the reference-code index and its JSON, and retired codes' pages. */
-  documents: Map<string, PreparedBody>;
+  documents: ReadonlyMap<string, PreparedBody>;
   /** Content images by their versioned URL (`/static/images/name.<hash>.png`). */
   images: Map<string, PreparedBody>;
   search: SearchIndex;
@@ -110,12 +112,6 @@ function pageInputs(site: Site, page: Page, owned: string[] | undefined): string
   });
 }
 
-/** What a page was rendered from, to tell whether an edit changed it. */
-interface PageSourceKey {
-  inputs: string;
-  html: string;
-}
-
 /** One hub or article page, optionally for a patient who came from a service. */
 export function renderPage(site: Site, page: Page, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
   const renderLink = (code: string): string =>
@@ -166,43 +162,43 @@ export function returnVariants(site: Site, views: nunjucks.Environment, context:
   };
 }
 
-/** The reference-code index page and its JSON, rendered once. */
-export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
-  const codes = codeEntries(site, context.baseUrl);
-  const documents = new Map<string, PreparedBody>();
-  documents.set('/cid', prepareBody(renderCodeIndex(site, views, context), 'text/html; charset=utf-8'));
-  documents.set('/cid.json', prepareBody(`${JSON.stringify(codes, null, 2)}\n`, 'application/json; charset=utf-8'));
-  documents.set('/sitemap.xml', prepareBody(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8'));
-  for (const [path, body] of renderRetiredCodes(site, views, context)) documents.set(path, body);
-  documents.set('/robots.txt', prepareBody(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8'));
-  return documents;
+/** The reference-code index page and its JSON, the sitemap, robots.txt and retired codes' pages, each made when first asked for. */
+export function renderDocuments(site: Site, views: nunjucks.Environment, context: SiteContext): LazyBodies {
+  const html = (render: () => string) => (): PreparedBody => prepareBody(render(), 'text/html; charset=utf-8');
+  const makers = new Map<string, () => PreparedBody>([
+    ['/cid', html(() => renderCodeIndex(site, views, context))],
+    ['/cid.json', () => prepareBody(`${JSON.stringify(codeEntries(site, context.baseUrl), null, 2)}\n`, 'application/json; charset=utf-8')],
+    ['/sitemap.xml', () => prepareBody(sitemapXml(site, context.baseUrl), 'application/xml; charset=utf-8')],
+    ['/robots.txt', () => prepareBody(robotsTxt(context.baseUrl, Boolean(context.robotsDisallowAll)), 'text/plain; charset=utf-8')],
+  ]);
+  for (const entry of site.retired.values())
+    makers.set(
+      retiredCodePath(entry.code),
+      html(() => renderRetiredCode(site, entry, views, context)),
+    );
+  return new LazyBodies(makers);
 }
 
 /**
- * The page for each retired code, at `/cid/<CODE>`: it says the code is no longer used and where to
+ * The page for a retired code, at `/cid/<CODE>`: it says the code is no longer used and where to
  * get help (the page its `see` names, else the home page). Served with 200 and noindex, the same as
  * a static host would serve it.
  */
-export function renderRetiredCodes(site: Site, views: nunjucks.Environment, context: SiteContext): Map<string, PreparedBody> {
-  const bodies = new Map<string, PreparedBody>();
-  for (const entry of site.retired.values()) {
-    const see = entry.see ?? '/';
-    const page = site.byUrl.get(see.replace(/#.*$/, '')) ?? site.home;
-    const html = views.render('pages/retired-code.njk', {
-      pageTitle: `Reference ${entry.code} is no longer used`,
-      canonical: canonicalUrl(context.baseUrl, `/cid/${entry.code}`),
-      robotsNoindex: true,
-      breadcrumbs: [
-        { text: 'Home', href: '/' },
-        { text: 'Reference codes', href: '/cid' },
-      ],
-      code: entry.code,
-      note: entry.note,
-      help: { href: see, text: page === site.home && see === '/' ? 'the help centre home page' : page.title },
-    });
-    bodies.set(retiredCodePath(entry.code), prepareBody(html, 'text/html; charset=utf-8'));
-  }
-  return bodies;
+function renderRetiredCode(site: Site, entry: RetiredCode, views: nunjucks.Environment, context: SiteContext): string {
+  const see = entry.see ?? '/';
+  const page = site.byUrl.get(see.replace(/#.*$/, '')) ?? site.home;
+  return views.render('pages/retired-code.njk', {
+    pageTitle: `Reference ${entry.code} is no longer used`,
+    canonical: canonicalUrl(context.baseUrl, `/cid/${entry.code}`),
+    robotsNoindex: true,
+    breadcrumbs: [
+      { text: 'Home', href: '/' },
+      { text: 'Reference codes', href: '/cid' },
+    ],
+    code: entry.code,
+    note: entry.note,
+    help: { href: see, text: page === site.home && see === '/' ? 'the help centre home page' : page.title },
+  });
 }
 
 /** Where the rendered page of a retired code is kept among the documents. */
@@ -220,10 +216,17 @@ export function renderNotFoundPage(views: nunjucks.Environment): PreparedBody {
   return prepareBody(views.render(NOT_FOUND_TEMPLATE, notFoundLocals()), 'text/html; charset=utf-8');
 }
 
+/** A page body rendered in development mode, with what it was rendered from. */
+interface KeptPage {
+  key: string;
+  body: PreparedBody;
+}
+
 /** What a rendered site keeps so that the next build can reuse what did not change. */
 interface Reuse {
   markdown: MarkdownCache;
-  keys: Map<string, PageSourceKey>;
+  /** Page bodies rendered so far, by URL: shared by each build and the next, never a chain of builds. */
+  pages: Map<string, KeptPage>;
   /** Every search document, as JSON: the index is rebuilt only when this changes. */
   sectionsKey: string;
 }
@@ -239,9 +242,37 @@ export interface RenderOptions {
 }
 
 /**
- * Reads, validates, indexes and renders the site, yielding after each page it renders. Given
- * the previous rendered site, only pages whose inputs changed are rendered again, markdown is
- * rendered only for edited files, and the search index is rebuilt only when a section changed.
+ * Each page's body, rendered the first time it is asked for. With `kept` (development mode), a
+ * body rendered by an earlier build from the same inputs, markdown HTML and banner is used again.
+ */
+export function pageBodies(site: Site, views: nunjucks.Environment, context: SiteContext, kept?: Map<string, KeptPage>): LazyBodies {
+  let owned: Map<Page, string[]> | undefined;
+  const makers = new Map<string, () => PreparedBody>();
+  for (const page of site.pages) {
+    const render = (): PreparedBody => prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8');
+    if (!kept) {
+      makers.set(page.url, render);
+      continue;
+    }
+    makers.set(page.url, () => {
+      owned ??= ownersByPage(site);
+      const key = `${pageInputs(site, page, owned.get(page))}\n${currentBanner(views)}\n${page.html}`;
+      const before = kept.get(page.url);
+      if (before?.key === key) return before.body;
+      const body = render();
+      kept.set(page.url, { key, body });
+      return body;
+    });
+  }
+  if (kept) for (const url of kept.keys()) if (!makers.has(url)) kept.delete(url);
+  return new LazyBodies(makers);
+}
+
+/**
+ * Reads, validates and indexes the site. Pages are rendered when first asked for (see
+ * LazyBodies). Given the previous rendered site, markdown is rendered only for edited files, a
+ * page is rendered again only if its inputs changed, and the search index is rebuilt only when a
+ * section changed. Yields between the costly steps.
  */
 function* renderSteps(
   contentDir: string,
@@ -256,37 +287,25 @@ function* renderSteps(
   const markdown: MarkdownCache = new Map();
   const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined);
   checkRelated(site);
-  const owned = keep ? ownersByPage(site) : new Map<Page, string[]>();
-  const keys = new Map<string, PageSourceKey>();
-  const pages = new Map<string, PreparedBody>();
-  for (const page of site.pages) {
-    const key = keep ? { inputs: pageInputs(site, page, owned.get(page)), html: page.html } : undefined;
-    if (key) keys.set(page.url, key);
-    const before = old?.keys.get(page.url);
-    const reusable = before && key && before.inputs === key.inputs && before.html === key.html ? previous!.pages.get(page.url) : undefined;
-    if (reusable) {
-      pages.set(page.url, reusable);
-    } else {
-      pages.set(page.url, prepareBody(renderPage(site, page, views, context), 'text/html; charset=utf-8'));
-      yield;
-    }
-  }
-  const documents = renderDocuments(site, views, context);
+  yield;
+  const kept = keep ? (old?.pages ?? new Map<string, KeptPage>()) : undefined;
+  const pages = pageBodies(site, views, context, kept);
   const sections = sectionDocuments(site);
-  const sectionsKey = old || options.reusable ? JSON.stringify(sections) : '';
+  const sectionsKey = keep ? JSON.stringify(sections) : '';
   const search =
     old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir) });
+  yield;
   const rendered: RenderedSite = {
     site,
     pages,
-    documents,
+    documents: renderDocuments(site, views, context),
     images: prepareImages(site),
     search,
     withReturn: returnVariants(site, views, context),
     returnLinkFor: (from) => findReturnLink(context.returnLinks, from),
     notFound: old ? previous!.notFound : renderNotFoundPage(views),
   };
-  if (old || options.reusable) reuseOf.set(rendered, { markdown, keys, sectionsKey });
+  if (keep) reuseOf.set(rendered, { markdown, pages: kept!, sectionsKey });
   return rendered;
 }
 

@@ -59,3 +59,12 @@ export function componentRenderer(views: nunjucks.Environment): RenderComponent 
 export function forgetCompiledViews(views: nunjucks.Environment): void {
   (views as nunjucks.Environment & { invalidateCache(): void }).invalidateCache();
 }
+
+/** The development-mode error banner every page shows now, or '' when there is none. */
+export function currentBanner(views: nunjucks.Environment): string {
+  try {
+    return String(views.getGlobal('devError') ?? '');
+  } catch {
+    return ''; // never set: no problem has been shown yet
+  }
+}
