@@ -15,7 +15,7 @@ function main(): number {
   const views = createViews(config.viewsDir);
   let problems;
   try {
-    const site = loadSite(config.contentDir, config.viewsDir, views);
+    const site = loadSite(config.contentDir, config.viewsDir, views, { prose: true });
     const readability = readabilityOf(site);
     process.stdout.write(`Reading age of each article (Flesch-Kincaid grade + 5; ${MAX_READING_AGE} or below):\n`);
     for (const article of readability) {

@@ -32,7 +32,11 @@ export interface ArticleReadability {
 export function readabilityOf(site: Site): ArticleReadability[] {
   const articles = site.pages.filter((page): page is Article => page.kind === 'article');
   return articles.map((page) => {
-    const result = measureReadability(page.sections.flatMap((section) => section.prose), MAX_SENTENCE_WORDS);
+    const prose = page.sections.flatMap((section) => {
+      if (!section.prose) throw new Error('Reading age needs the prose of each section: load the site with { prose: true }');
+      return section.prose;
+    });
+    const result = measureReadability(prose, MAX_SENTENCE_WORDS);
     return {
       file: page.file,
       url: page.url,

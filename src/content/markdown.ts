@@ -1,11 +1,12 @@
 import MarkdownIt from 'markdown-it';
 
 type Token = MarkdownIt.Token;
-type RuleBlock = Parameters<MarkdownIt.MarkdownIt['block']['ruler']['push']>[1];
+type RuleBlock = MarkdownIt.ParserBlock.RuleBlock;
 import container from 'markdown-it-container';
 import type { ProseBlock } from './readability';
 import { checkHtml, sanitiseHtml, sanitiseInlineTag } from './raw-html';
 import { findCodes } from './reference-codes';
+import { ownCopy } from './detach';
 import { SNIPPET_LIKE, SNIPPET_LINE, SNIPPETS_FOLDER } from './snippets';
 
 export interface Heading {
@@ -23,8 +24,8 @@ export interface Section extends Heading {
   headingCodes: string[];
   /** Codes named in the body text, with the line of their first mention. */
   bodyCodes: { code: string; line: number }[];
-  /** The body text block by block (paragraphs, list items), without code, for reading age. */
-  prose: ProseBlock[];
+  /** The body text block by block (paragraphs, list items), without code, for reading age; only when the site is loaded with `prose`. */
+  prose?: ProseBlock[];
 }
 
 export interface Link {
@@ -169,6 +170,9 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
   const used = new Set<string>(explicitTexts.keys());
   const owned: { start: number; section: Section; linksToContact: boolean }[] = [];
   let current: (typeof owned)[number] | undefined;
+  // A section's text is joined once, at the end: joining as it goes would keep every piece (and,
+  // through them, the whole file) alive behind the string.
+  const bodies = new Map<Section, string[]>();
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const line = (token.map?.[0] ?? 0) + 1;
@@ -210,10 +214,13 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
     }
     const text = inlineText(token);
     if (current) {
-      current.section.body = current.section.body ? `${current.section.body} ${text}` : text;
-      if (prose.trim()) current.section.prose.push({ text: prose, line });
+      const parts = bodies.get(current.section) ?? [];
+      if (parts.length === 0) bodies.set(current.section, parts);
+      if (text) parts.push(text);
+      if (prose.trim()) current.section.prose!.push({ text: prose, line });
     }
   }
+  for (const [section, parts] of bodies) section.body = parts.length === 1 ? ownCopy(parts[0]!) : parts.join(' ');
   return owned;
 }
 
@@ -221,7 +228,7 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
  * Adds "Contact us about CIDnnnn" at the end of every section that names a code and has no
  * link to the contact form, before any section break that closes it.
  */
-function addContactLinks(md: MarkdownIt.MarkdownIt, tokens: Token[], owned: ReturnType<typeof recordStructure>): void {
+function addContactLinks(md: MarkdownIt, tokens: Token[], owned: ReturnType<typeof recordStructure>): void {
   const Token = tokens[0]?.constructor as (new (type: string, tag: string, nesting: number) => Token) | undefined;
   if (!Token) return;
   for (let k = owned.length - 1; k >= 0; k -= 1) {
@@ -231,7 +238,7 @@ function addContactLinks(md: MarkdownIt.MarkdownIt, tokens: Token[], owned: Retu
     let end = owned[k + 1]?.start ?? tokens.length;
     while (end > start + 3 && tokens[end - 1]!.type === 'hr') end -= 1;
     const token = new Token('html_block', '', 0);
-    token.content = codes.map((code) => contactLinkHtml(code, md.utils.escapeHtml)).join('');
+    token.content = codes.map((code) => contactLinkHtml(code, (text) => md.utils.escapeHtml(text))).join('');
     token.map = tokens[end - 1]?.map ?? null;
     tokens.splice(end, 0, token);
   }
@@ -363,7 +370,7 @@ function resolveImages(tokens: Token[], env: Env): void {
 }
 
 /** Replaces each `::: name` block's tokens by the HTML of the matching NHS.UK component. */
-function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, renderComponent: RenderComponent): Token[] {
+function renderBlocks(md: MarkdownIt, tokens: Token[], env: Env, renderComponent: RenderComponent): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
@@ -380,7 +387,7 @@ function renderBlocks(md: MarkdownIt.MarkdownIt, tokens: Token[], env: Env, rend
       else if (tokens[j]!.type === `container_${match[1]}_close` && --depth === 0) break;
     }
     const inner = renderBlocks(md, tokens.slice(i + 1, j), env, renderComponent);
-    const html = md.renderer.render(inner, md.options, env as unknown as MarkdownIt.Env).trim();
+    const html = md.renderer.render(inner, md.options, env).trim();
     const title = token.info.trim().slice(match[1]!.length).trim();
     const replacement = new (token.constructor as new (type: string, tag: string, nesting: number) => Token)(
       'html_block',
@@ -427,7 +434,7 @@ export function createMarkdown(
 
   return (source, context = {}) => {
     const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context };
-    const html = md.render(source, env as unknown as MarkdownIt.Env);
+    const html = md.render(source, env);
     return { html, ...env.result };
   };
 }

@@ -1,7 +1,7 @@
-import matter from 'gray-matter';
 import type { Problem } from './errors';
 import type { YamlProblem } from './yaml';
 import { parseYaml } from './yaml';
+import { ownCopy } from './detach';
 import type { SourceFile } from './files';
 import { urlFromPath } from './files';
 
@@ -81,24 +81,30 @@ export function redirectKey(url: string): string {
   return url.toLowerCase().replace(/\/+$/, '').replace(/\/index$/, '') || '/';
 }
 
-/** Thrown by the front-matter engine so that the problem keeps its file line. */
-class FrontMatterYamlError extends Error {
-  constructor(readonly problem: YamlProblem) {
-    super(problem.message);
-  }
+/**
+ * Splits a file that starts with a `---` line into its front matter and its body: the front
+ * matter runs to the next line starting with `---`, and the body starts on the line after it.
+ * The front matter keeps the newline after the opening `---`, so its first line is file line 1.
+ * A file without a closing line is all front matter.
+ */
+export function splitFrontMatter(text: string): { frontMatter: string; body: string } {
+  const rest = text.slice(3);
+  const close = rest.indexOf('\n---');
+  // The front matter is copied: the fields read from it outlive the file's text (see ownCopy).
+  if (close === -1) return { frontMatter: ownCopy(rest), body: '' };
+  let body = rest.slice(close + 4);
+  if (body.startsWith('\r')) body = body.slice(1);
+  if (body.startsWith('\n')) body = body.slice(1);
+  return { frontMatter: ownCopy(rest.slice(0, close)), body };
 }
 
-/** gray-matter's options: front matter parsed by the project's js-yaml (gray-matter's own is js-yaml 3). */
-const MATTER_OPTIONS = {
-  engines: {
-    yaml: (source: string): object => {
-      // gray-matter passes the text after the opening `---`, so its first line is file line 1.
-      const result = parseYaml(source, 1);
-      if (result.problem) throw new FrontMatterYamlError(result.problem);
-      return result.value && typeof result.value === 'object' ? result.value : {};
-    },
-  },
-};
+/** The fields of the front matter, or the YAML problem with its file line. Comments alone are no fields. */
+function parseFrontMatter(frontMatter: string): { data: Record<string, unknown>; problem?: YamlProblem } {
+  if (frontMatter.replace(/^\s*#[^\n]+/gm, '').trim() === '') return { data: {} };
+  const result = parseYaml(frontMatter, 1);
+  if (result.problem) return { data: {}, problem: result.problem };
+  return { data: result.value && typeof result.value === 'object' ? { ...(result.value as Record<string, unknown>) } : {} };
+}
 
 function parseRedirects(value: unknown, at: (message: string) => void): string[] {
   if (value === undefined || value === null) return [];
@@ -154,7 +160,6 @@ function relatedUrls(value: unknown, problem: (message: string) => void): string
 
 /**
  * Turns one file into a typed hub or article, or a list of every problem with it.
- * gray-matter caches parsed data by content, so its `data` is read, never changed.
  */
 export function parsePage(file: SourceFile): { page?: PageSource; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -166,16 +171,12 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     at('front matter is missing: the file must start with a line of three dashes (---)', 1);
     return { problems };
   }
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    parsed = matter(file.text, MATTER_OPTIONS);
-  } catch (error) {
-    if (!(error instanceof FrontMatterYamlError)) throw error;
-    at(`front matter: ${error.problem.message}`, error.problem.line);
+  const { frontMatter, body } = splitFrontMatter(file.text);
+  const { data, problem } = parseFrontMatter(frontMatter);
+  if (problem) {
+    at(`front matter: ${problem.message}`, problem.line);
     return { problems };
   }
-  const data: Record<string, unknown> =
-    parsed.data && typeof parsed.data === 'object' ? { ...(parsed.data as Record<string, unknown>) } : {};
   const lines = frontMatterLines(file.text);
   const lineOf = (key: string): number | undefined => lines[key] ?? 1;
 
@@ -262,7 +263,7 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
 
   if (problems.length > 0 || !title || !type) return { problems };
 
-  const bodyLine = file.text.slice(0, file.text.length - parsed.content.length).split('\n').length;
+  const bodyLine = file.text.slice(0, file.text.length - body.length).split('\n').length;
   const fields: PageFields = {
     url: urlFromPath(file.relativePath),
     file: file.displayPath,
@@ -274,7 +275,7 @@ export function parsePage(file: SourceFile): { page?: PageSource; problems: Prob
     reviewed: reviewed ?? undefined,
     nextReview: nextReviewRaw ?? (reviewed ? addMonths(reviewed, 6) : undefined),
     lastModified: reviewed ?? file.committed ?? file.modified,
-    body: parsed.content,
+    body,
     bodyLine,
     lines,
     redirectFrom,

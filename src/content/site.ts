@@ -1,3 +1,4 @@
+import { ownCopy } from './detach';
 import type { Problem } from './errors';
 import { ContentError } from './errors';
 import type { ImageFile, SourceFile } from './files';
@@ -17,7 +18,8 @@ export type Article = Omit<ArticleSource, 'body'> & Built;
 export type Page = Hub | Article;
 
 interface Built {
-  html: string;
+  /** The markdown rendered to HTML, as UTF-8 (half the memory of a string of curly quotes and dashes). */
+  html: Buffer;
   headings: Heading[];
   sections: Section[];
   links: Link[];
@@ -59,6 +61,8 @@ export interface BuildOptions {
   images?: ImageFile[];
   /** content/_data/retired-codes.yml, when there is one. */
   retiredCodes?: SourceFile;
+  /** Keep each section's prose blocks, for the reading-age checks (costs memory; the server does not need them). */
+  prose?: boolean;
 }
 
 /** Paths an old URL cannot take over: the routes and the asset folders. */
@@ -77,13 +81,14 @@ export function byPosition(a: { position: number; title: string }, b: { position
   return a.position - b.position || a.title.localeCompare(b.title, 'en');
 }
 
+/** A page as the site keeps it, with its own copies of the text cut from its file (see ownCopy). */
 function build(source: PageSource, rendered: RenderedMarkdown): Page {
   const { body: _body, ...fields } = source;
   const built: Built = {
-    html: rendered.html,
-    headings: rendered.headings,
-    sections: rendered.sections,
-    links: rendered.links,
+    html: Buffer.from(rendered.html, 'utf8'),
+    headings: rendered.headings.map((heading) => ({ ...heading, id: ownCopy(heading.id), text: ownCopy(heading.text) })),
+    sections: rendered.sections.map((section) => ({ ...section, id: ownCopy(section.id), text: ownCopy(section.text) })),
+    links: rendered.links.map((link) => ({ ...link, href: ownCopy(link.href) })),
   };
   return source.kind === 'hub' ? { ...(fields as Omit<HubSource, 'body'>), ...built, children: [] } : { ...(fields as Omit<ArticleSource, 'body'>), ...built };
 }
@@ -135,7 +140,11 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
     const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
     rendered.headings = shift(rendered.headings);
     rendered.links = shift(rendered.links);
-    rendered.sections = shift(rendered.sections).map((s) => ({ ...s, bodyCodes: shift(s.bodyCodes), prose: shift(s.prose) }));
+    rendered.sections = shift(rendered.sections).map(({ prose, ...s }) => ({
+      ...s,
+      bodyCodes: shift(s.bodyCodes),
+      ...(options.prose && prose ? { prose: shift(prose) } : {}),
+    }));
     const page = build(source, rendered);
     renderedBy.set(page, { bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes) });
     if (source.kind === 'article' && !options.layouts.has(source.layout)) {

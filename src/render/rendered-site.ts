@@ -65,8 +65,16 @@ export function listLayouts(viewsDir: string): Set<string> {
 /** Markdown rendered by an earlier build, by source and what the page gives it, for development mode to reuse. */
 export type MarkdownCache = Map<string, RenderedMarkdown>;
 
+export interface LoadOptions {
+  /** Markdown rendered by earlier builds, reused for unchanged files (development mode). */
+  markdownCache?: MarkdownCache;
+  /** Keep each section's prose, for the reading-age checks. */
+  prose?: boolean;
+}
+
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
-export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, markdownCache?: MarkdownCache): Site {
+export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
+  const { markdownCache } = options;
   const render = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
   const renderMarkdown = markdownCache
     ? (source: string, context?: MarkdownContext): RenderedMarkdown => {
@@ -86,6 +94,7 @@ export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.E
     layouts: listLayouts(viewsDir),
     images: readImageFiles(contentDir),
     retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),
+    prose: options.prose,
   });
 }
 
@@ -256,7 +265,7 @@ export function pageBodies(site: Site, views: nunjucks.Environment, context: Sit
     }
     makers.set(page.url, () => {
       owned ??= ownersByPage(site);
-      const key = `${pageInputs(site, page, owned.get(page))}\n${currentBanner(views)}\n${page.html}`;
+      const key = `${pageInputs(site, page, owned.get(page))}\n${currentBanner(views)}\n${page.html.toString('utf8')}`;
       const before = kept.get(page.url);
       if (before?.key === key) return before.body;
       const body = render();
@@ -285,7 +294,9 @@ function* renderSteps(
   const old = previous && !options.all ? reuseOf.get(previous) : undefined;
   const keep = Boolean(old || options.reusable);
   const markdown: MarkdownCache = new Map();
-  const site = loadSite(contentDir, viewsDir, views, old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined);
+  const site = loadSite(contentDir, viewsDir, views, {
+    markdownCache: old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined,
+  });
   checkRelated(site);
   yield;
   const kept = keep ? (old?.pages ?? new Map<string, KeptPage>()) : undefined;

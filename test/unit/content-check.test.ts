@@ -10,7 +10,7 @@ import { siteContent } from '../helpers/app';
 
 const config = loadConfig({});
 const views = createViews(config.viewsDir);
-const load = (dir: string) => loadSite(dir, config.viewsDir, views);
+const load = (dir: string) => loadSite(dir, config.viewsDir, views, { prose: true });
 
 describe('content checks on a broken fixture', () => {
   const problems = checkContent(load(path.join(__dirname, '..', 'fixtures', 'check'))).map(formatProblem);
