@@ -8,7 +8,7 @@ import { describeFailure } from '../content/errors';
 import { openInsights } from '../insights/setup';
 import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
-import { renderSiteAsync } from '../render/rendered-site';
+import { renderSiteAsync, warmUp } from '../render/rendered-site';
 import { createLogger } from '../logger';
 import { startUp } from '../render/startup';
 
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     );
     contact.sender.start();
     insights.startRetention();
+    setImmediate(() => warmUp(current()));
   });
 
   const shutdown = createShutdown({

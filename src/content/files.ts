@@ -50,15 +50,26 @@ export function gitCommitDates(dir: string): Map<string, Date> {
 }
 
 /**
+ * What readContentFiles read last time, for development mode: a file whose modification time,
+ * size and inode are unchanged is not read again, and is the same SourceFile object as before
+ * (so what was built from it can be reused). Commit dates are looked up once.
+ */
+export class ContentFileReuse {
+  files = new Map<string, { stamp: string; file: SourceFile }>();
+  committed?: Map<string, Date>;
+}
+
+/**
  * Every markdown file under the content folder, in a stable order. Folders and files whose
  * names start with `_` or `.` are not pages (`_data/` holds data files).
  */
-export function readContentFiles(contentDir: string): SourceFile[] {
+export function readContentFiles(contentDir: string, reuse?: ContentFileReuse): SourceFile[] {
   if (!fs.existsSync(contentDir) || !fs.statSync(contentDir).isDirectory()) {
     throw new Error(`Content folder not found: ${contentDir}`);
   }
   const files: SourceFile[] = [];
-  const committed = gitCommitDates(contentDir);
+  const committed = reuse?.committed ?? gitCommitDates(contentDir);
+  const seen = new Map<string, { stamp: string; file: SourceFile }>();
   const walk = (dir: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
@@ -66,17 +77,29 @@ export function readContentFiles(contentDir: string): SourceFile[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.md')) {
-        files.push({
-          relativePath: path.relative(contentDir, full).split(path.sep).join('/'),
-          displayPath: displayPathOf(full),
-          text: fs.readFileSync(full, 'utf8'),
-          modified: fs.statSync(full).mtime,
-          committed: committed.get(fs.realpathSync(full)) ?? committed.get(full),
-        });
+        const stat = fs.statSync(full);
+        const stamp = `${stat.mtimeMs} ${stat.size} ${stat.ino}`;
+        const before = reuse?.files.get(full);
+        const file =
+          before?.stamp === stamp
+            ? before.file
+            : {
+                relativePath: path.relative(contentDir, full).split(path.sep).join('/'),
+                displayPath: displayPathOf(full),
+                text: fs.readFileSync(full, 'utf8'),
+                modified: stat.mtime,
+                committed: committed.size > 0 ? (committed.get(fs.realpathSync(full)) ?? committed.get(full)) : undefined,
+              };
+        seen.set(full, { stamp, file });
+        files.push(file);
       }
     }
   };
   walk(contentDir);
+  if (reuse) {
+    reuse.files = seen;
+    reuse.committed = committed;
+  }
   return files;
 }
 

@@ -63,6 +63,12 @@ export interface BuildOptions {
   retiredCodes?: SourceFile;
   /** Keep each section's prose blocks, for the reading-age checks (costs memory; the server does not need them). */
   prose?: boolean;
+  /**
+   * Files loaded by an earlier build, for development mode: a file read again only when it
+   * changed is the same object, and is not parsed or rendered again. Only valid while the
+   * images, snippets and views are unchanged.
+   */
+  cache?: WeakMap<SourceFile, LoadedFile>;
 }
 
 /** Paths an old URL cannot take over: the routes and the asset folders. */
@@ -113,6 +119,36 @@ function findCycles(hubs: Map<string, Hub>): string[][] {
   return cycles;
 }
 
+/** One file parsed and its markdown rendered, with every line a file line: the same for the same file and images. */
+export interface LoadedFile {
+  page?: Page;
+  bodyLine: number;
+  orphans: RenderedMarkdown['orphanCodes'];
+  problems: Problem[];
+}
+
+function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<string, SiteImage>): LoadedFile {
+  const result = parsePage(file);
+  if (!result.page) return { problems: result.problems, bodyLine: 1, orphans: [] };
+  const source = result.page;
+  const problems = [...result.problems];
+  const rendered = options.renderMarkdown(source.body, {
+    aliases: source.sectionAliases,
+    resolveImage: (src) => resolveImage(images, src),
+  });
+  const offset = source.bodyLine - 1;
+  for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
+  const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
+  rendered.headings = shift(rendered.headings);
+  rendered.links = shift(rendered.links);
+  rendered.sections = shift(rendered.sections).map(({ prose, ...s }) => ({
+    ...s,
+    bodyCodes: shift(s.bodyCodes),
+    ...(options.prose && prose ? { prose: shift(prose) } : {}),
+  }));
+  return { page: build(source, rendered), bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes), problems };
+}
+
 /**
  * Builds the site from its files once: parses and validates every file, renders markdown,
  * checks the cross-file rules and indexes pages by URL, hubs by name and codes by owner.
@@ -127,26 +163,17 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
   const { images } = imageSet;
 
   for (const file of files) {
-    const result = parsePage(file);
-    problems.push(...result.problems);
-    if (!result.page) continue;
-    const source = result.page;
-    const rendered = options.renderMarkdown(source.body, {
-      aliases: source.sectionAliases,
-      resolveImage: (src) => resolveImage(images, src),
-    });
-    const offset = source.bodyLine - 1;
-    for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
-    const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
-    rendered.headings = shift(rendered.headings);
-    rendered.links = shift(rendered.links);
-    rendered.sections = shift(rendered.sections).map(({ prose, ...s }) => ({
-      ...s,
-      bodyCodes: shift(s.bodyCodes),
-      ...(options.prose && prose ? { prose: shift(prose) } : {}),
-    }));
-    const page = build(source, rendered);
-    renderedBy.set(page, { bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes) });
+    let loaded = options.cache?.get(file);
+    if (!loaded) {
+      loaded = loadPageFile(file, options, images);
+      options.cache?.set(file, loaded);
+    }
+    problems.push(...loaded.problems);
+    if (!loaded.page) continue;
+    // A fresh page each build: hubs gather their children, and the rest is never changed.
+    const page: Page = loaded.page.kind === 'hub' ? { ...loaded.page, children: [] } : { ...loaded.page };
+    const source = page;
+    renderedBy.set(page, { bodyLine: loaded.bodyLine, orphans: loaded.orphans });
     if (source.kind === 'article' && !options.layouts.has(source.layout)) {
       problems.push({
         file: source.file,

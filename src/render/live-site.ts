@@ -141,7 +141,7 @@ export function createLiveSite(options: {
     reload,
     reloadCount: () => finished,
     nextReload: () => new Promise((resolve) => waiting.push(resolve)),
-    watch(dirs, delayMs = 150) {
+    watch(dirs, delayMs = 50) {
       roots = [...new Set([...roots, ...dirs])];
       // One watcher per folder, not per file: editors that save by renaming a new file into
       // place replace the file, and a watch on the old file would miss every later change.

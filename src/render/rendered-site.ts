@@ -3,13 +3,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
-import { readContentFiles, readDataFile, readImageFiles } from '../content/files';
+import { ContentFileReuse, readContentFiles, readDataFile, readImageFiles } from '../content/files';
+import type { SourceFile } from '../content/files';
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import type { RetiredCode } from '../content/retired-codes';
 import { createMarkdown } from '../content/markdown';
-import type { MarkdownContext, RenderedMarkdown } from '../content/markdown';
 import { readSnippets } from '../content/snippets';
-import type { Page, Site } from '../content/site';
+import type { LoadedFile, Page, Site } from '../content/site';
 import { buildSite } from '../content/site';
 import { componentRenderer, currentBanner } from './views';
 import type { PreparedBody } from './prepared';
@@ -62,39 +62,32 @@ export function listLayouts(viewsDir: string): Set<string> {
   );
 }
 
-/** Markdown rendered by an earlier build, by source and what the page gives it, for development mode to reuse. */
-export type MarkdownCache = Map<string, RenderedMarkdown>;
+/** What development mode keeps from one build for the next: unchanged files are not read, parsed or rendered again. */
+export interface ContentReuse {
+  files: ContentFileReuse;
+  loaded: WeakMap<SourceFile, LoadedFile>;
+}
+
+export function contentReuse(): ContentReuse {
+  return { files: new ContentFileReuse(), loaded: new WeakMap() };
+}
 
 export interface LoadOptions {
-  /** Markdown rendered by earlier builds, reused for unchanged files (development mode). */
-  markdownCache?: MarkdownCache;
+  /** What earlier builds read and rendered (development mode). */
+  reuse?: ContentReuse;
   /** Keep each section's prose, for the reading-age checks. */
   prose?: boolean;
 }
 
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
-  const { markdownCache } = options;
-  const render = createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) });
-  const renderMarkdown = markdownCache
-    ? (source: string, context?: MarkdownContext): RenderedMarkdown => {
-        // Aliases change what a page renders without changing its body; images changing makes a full rebuild.
-        const key = `${JSON.stringify([...(context?.aliases ?? [])])}\n${source}`;
-        let rendered = markdownCache.get(key);
-        if (!rendered) {
-          rendered = render(source, context);
-          markdownCache.set(key, rendered);
-        }
-        // buildSite shifts line numbers into fresh arrays on what it is given: give it its own object.
-        return { ...rendered };
-      }
-    : render;
-  return buildSite(readContentFiles(contentDir), {
-    renderMarkdown,
+  return buildSite(readContentFiles(contentDir, options.reuse?.files), {
+    renderMarkdown: createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) }),
     layouts: listLayouts(viewsDir),
     images: readImageFiles(contentDir),
     retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),
     prose: options.prose,
+    cache: options.reuse?.loaded,
   });
 }
 
@@ -233,7 +226,7 @@ interface KeptPage {
 
 /** What a rendered site keeps so that the next build can reuse what did not change. */
 interface Reuse {
-  markdown: MarkdownCache;
+  content: ContentReuse;
   /** Page bodies rendered so far, by URL: shared by each build and the next, never a chain of builds. */
   pages: Map<string, KeptPage>;
   /** Every search document, as JSON: the index is rebuilt only when this changes. */
@@ -293,10 +286,8 @@ function* renderSteps(
   const previous = options.previous;
   const old = previous && !options.all ? reuseOf.get(previous) : undefined;
   const keep = Boolean(old || options.reusable);
-  const markdown: MarkdownCache = new Map();
-  const site = loadSite(contentDir, viewsDir, views, {
-    markdownCache: old ? new CachedMarkdown(old.markdown, markdown) : keep ? markdown : undefined,
-  });
+  const content = old?.content ?? (keep ? contentReuse() : undefined);
+  const site = loadSite(contentDir, viewsDir, views, { reuse: content });
   checkRelated(site);
   yield;
   const kept = keep ? (old?.pages ?? new Map<string, KeptPage>()) : undefined;
@@ -306,6 +297,7 @@ function* renderSteps(
   const search =
     old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir) });
   yield;
+  let notFound = old ? previous!.notFound : undefined;
   const rendered: RenderedSite = {
     site,
     pages,
@@ -314,10 +306,22 @@ function* renderSteps(
     search,
     withReturn: returnVariants(site, views, context),
     returnLinkFor: (from) => findReturnLink(context.returnLinks, from),
-    notFound: old ? previous!.notFound : renderNotFoundPage(views),
+    // Rendered when first needed, like the pages: compiling the layouts is a large part of it.
+    get notFound() {
+      return (notFound ??= renderNotFoundPage(views));
+    },
   };
-  if (keep) reuseOf.set(rendered, { markdown, pages: kept!, sectionsKey });
+  if (keep) reuseOf.set(rendered, { content: content!, pages: kept!, sectionsKey });
   return rendered;
+}
+
+/**
+ * Renders the home page and the "Page not found" page, compiling the layouts every page uses, so
+ * that the first patient does not wait for that. For after the server is listening.
+ */
+export function warmUp(rendered: RenderedSite): void {
+  void rendered.notFound;
+  rendered.pages.get(rendered.site.home.url);
 }
 
 /** Renders the site in one go (see renderSteps): start-up, tests and the export. */
@@ -356,26 +360,5 @@ export async function renderSiteAsync(
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
-  }
-}
-
-/** Markdown rendered by the last build, moved into this build's cache as it is used, so edited-away versions are dropped. */
-class CachedMarkdown extends Map<string, RenderedMarkdown> {
-  constructor(
-    private readonly last: MarkdownCache,
-    private readonly next: MarkdownCache,
-  ) {
-    super();
-  }
-
-  override get(source: string): RenderedMarkdown | undefined {
-    const found = this.next.get(source) ?? this.last.get(source);
-    if (found) this.next.set(source, found);
-    return found;
-  }
-
-  override set(source: string, rendered: RenderedMarkdown): this {
-    this.next.set(source, rendered);
-    return this;
   }
 }

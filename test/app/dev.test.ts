@@ -80,6 +80,31 @@ describe('development mode', () => {
     expect((await request(app).get('/other')).text).toContain('First other renamed');
   });
 
+  it('reads, parses and renders the markdown of only the files that changed', async () => {
+    const { live } = devApp(dir);
+    const before = live.current().site;
+    const file = path.join(dir, 'other', 'first.md');
+    const text = fs.readFileSync(file, 'utf8');
+    // The same length, so only the modification time tells the edit apart.
+    fs.writeFileSync(file, text.replace('## Section one', '## Section 1ne'));
+    expect(await live.reload({ all: false })).toBeUndefined();
+    const after = live.current().site;
+    expect(after.byUrl.get('/other/first')!.sections).not.toBe(before.byUrl.get('/other/first')!.sections);
+    expect(after.byUrl.get('/other/first')!.headings.map((h) => h.text)).toContain('Section 1ne');
+    expect(after.byUrl.get('/other/second')!.sections).toBe(before.byUrl.get('/other/second')!.sections);
+    expect(after.byUrl.get('/guides/phone')!.html).toBe(before.byUrl.get('/guides/phone')!.html);
+    // A file deleted is gone from the next build; a file added is read.
+    fs.rmSync(path.join(dir, 'other', 'second.md'));
+    fs.writeFileSync(
+      path.join(dir, 'other', 'third.md'),
+      text.replace('title: First other', 'title: Third other').replace('position: 1', 'position: 3'),
+    );
+    const problem = await live.reload({ all: false });
+    expect(problem).toBeUndefined();
+    expect(live.current().site.byUrl.has('/other/second')).toBe(false);
+    expect(live.current().site.byUrl.get('/other/third')!.title).toBe('Third other');
+  });
+
   it('keeps the last good page after a broken edit, and shows the problem with file and line', async () => {
     const { app, live } = devApp(dir);
     const file = path.join(dir, 'other', 'first.md');
