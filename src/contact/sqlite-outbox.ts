@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { prepareSqliteFile } from '../storage/sqlite-file';
-import type { ClaimOptions, ClaimedMessage, MessageRow, NewMessage, Outbox, OutboxMessage } from './outbox';
+import type { ClaimOptions, ClaimedMessage, FormTokenRow, MessageRow, NewMessage, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
+  FormTokenUsedError,
+  formTokenFromRow,
   OUTBOX_SCHEMA,
   OutboxUnavailableError,
   dueCondition,
@@ -73,6 +75,21 @@ function sqliteOutbox(db: Database.Database, file: string | undefined, busyTimeo
     `INSERT INTO contact_messages (id, reference, created_at, status, attempts, next_attempt_at, payload)
      VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
   );
+  const insertToken = db.prepare('INSERT INTO contact_form_tokens (id, message_id, reference, digest, expires_at) VALUES (?, ?, ?, ?, ?)');
+  const tokenById = db.prepare('SELECT message_id, reference, digest FROM contact_form_tokens WHERE id = ?');
+  const purgeTokens = db.prepare('DELETE FROM contact_form_tokens WHERE expires_at < ?');
+  const add = db.transaction((message: NewMessage) => {
+    const token = message.formToken;
+    if (token) {
+      try {
+        insertToken.run(token.id, message.id, message.reference, token.digest, token.expiresAt);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new FormTokenUsedError();
+        throw error;
+      }
+    }
+    insert.run(message.id, message.reference, message.createdAt, message.createdAt, JSON.stringify(message.payload));
+  });
   const due = db.prepare(
     `SELECT id FROM contact_messages WHERE ${dueCondition('@now')} ORDER BY next_attempt_at, created_at, id LIMIT @limit`,
   );
@@ -129,12 +146,18 @@ function sqliteOutbox(db: Database.Database, file: string | undefined, busyTimeo
     async add(message: NewMessage) {
       assertInPlace();
       try {
-        insert.run(message.id, message.reference, message.createdAt, message.createdAt, JSON.stringify(message.payload));
+        add.immediate(message);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /reference/.test(String((error as Error).message))) throw new DuplicateReferenceError();
         throw error;
       }
+    },
+    async findFormToken(id) {
+      return formTokenFromRow(tokenById.get(id) as FormTokenRow | undefined);
+    },
+    async deleteExpiredFormTokens(time) {
+      return purgeTokens.run(time).changes;
     },
     async claim(options) {
       return claim.immediate(options);

@@ -14,7 +14,7 @@ import { submitContact } from '../../src/contact/submit';
 import { ticketBody } from '../../src/contact/zendesk';
 import { warnUntrustedProxy } from '../../src/http/middleware/requests';
 import { testConfig } from '../helpers/app';
-import { contactApp, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
+import { contactApp, newForm, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
 import type { TestDatabase } from './helpers/postgres';
 import { createTestDatabase, describePostgres } from './helpers/postgres';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -48,7 +48,7 @@ describe('DATA_DIR removed while the server runs', () => {
 
       fs.rmSync(dir, { recursive: true, force: true });
       for (let i = 0; i < 5; i += 1) {
-        const res = await postForm(t.app, session, validFields({ description: `Keep this ${i}` })).expect(503);
+        const res = await postForm(t.app, await newForm(t.app, session), validFields({ description: `Keep this ${i}` })).expect(503);
         expect(res.text).toContain('we could not send your message');
         expect(res.text).toContain(`Keep this ${i}</textarea>`);
       }
@@ -197,9 +197,13 @@ describe('rate limit', () => {
     try {
       const session = await openForm(t.app);
       for (let user = 1; user <= 12; user += 1) {
-        await postForm(t.app, session, validFields()).set('X-Forwarded-For', `203.0.113.${user}`).expect(303);
+        await postForm(t.app, await newForm(t.app, session), validFields())
+          .set('X-Forwarded-For', `203.0.113.${user}`)
+          .expect(303);
       }
-      await postForm(t.app, session, validFields()).set('X-Forwarded-For', '203.0.113.1').expect(429);
+      await postForm(t.app, await newForm(t.app, session), validFields())
+        .set('X-Forwarded-For', '203.0.113.1')
+        .expect(429);
     } finally {
       await t.outbox.close();
     }
@@ -219,9 +223,8 @@ describe('rate limit', () => {
     const t = contactApp({ dataDir: dir, rateLimit: 5 });
     try {
       const session = await openForm(t.app);
-      const statuses = await Promise.all(
-        Array.from({ length: 30 }, () => postForm(t.app, session, validFields()).then((res) => res.status)),
-      );
+      const forms = await Promise.all(Array.from({ length: 30 }, () => newForm(t.app, session)));
+      const statuses = await Promise.all(forms.map((form) => postForm(t.app, form, validFields()).then((res) => res.status)));
       expect(statuses.filter((status) => status === 303)).toHaveLength(5);
       expect(statuses.filter((status) => status === 429)).toHaveLength(25);
       expect(await t.outbox.list()).toHaveLength(5);
@@ -294,10 +297,11 @@ describePostgres('PostgreSQL stopped or frozen', () => {
     const session = await openForm(t.app);
     await postForm(t.app, session, validFields()).expect(303);
     await request(t.app).get('/readyz').expect(200);
+    const second = await newForm(t.app, session);
 
     fault();
     const started = Date.now();
-    const res = await postForm(t.app, session, validFields({ description: 'Still here' })).expect(503);
+    const res = await postForm(t.app, second, validFields({ description: 'Still here' })).expect(503);
     expect(res.text).toContain('Still here</textarea>');
     const ready = await request(t.app).get('/readyz').expect(503);
     expect(ready.body).toMatchObject({ problems: ['outbox not writable'] });
