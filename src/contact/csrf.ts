@@ -6,11 +6,29 @@ import crypto from 'node:crypto';
  * make the browser send it, so it cannot make a token that matches.
  *
  * A token is also bound to its form and to a period of `ttlMs`: it is accepted in the period it
- * was made and the next one, so a form works for at least `ttlMs` and at most twice that. The
- * same page shown twice in a period carries the same token, so reloading breaks nothing.
+ * was made and the next one, so a form works for at least `ttlMs` and at most twice that.
+ *
+ * Each form shown gets a token of its own: a random nonce and the HMAC of the nonce, the cookie
+ * value, the form and the period (`<nonce>.<hmac>`). `check` gives the token's identity, a hash
+ * of the form and the nonce, so that the outbox can accept one message per token. Reloading the
+ * page gives a new token; the old one still works until it is used or expires.
  */
 
 const VALUE = /^[A-Za-z0-9_-]{43}$/;
+const NONCE = /^[A-Za-z0-9_-]{22}$/;
+
+/** A token that passed the checks: who it is (never the token itself) and until when it works. */
+export interface CheckedToken {
+  /** A hash of the form and the token's nonce: the same for every post of one form shown. */
+  id: string;
+  /** When the token stops being accepted (ms since 1970), so its record can be deleted then. */
+  expiresAt: number;
+  /**
+   * A digest of what was posted, keyed by the token's nonce, so two posts of one form can be
+   * compared without keeping anything that could be read back without the token.
+   */
+  digest(content: string): string;
+}
 
 export interface FormTokens {
   cookieName: string;
@@ -22,6 +40,8 @@ export interface FormTokens {
   tokenFor(cookieValue: string, form?: string): string;
   /** Checks a posted token against the cookie, the form and its age, in constant time. */
   verify(cookieValue: unknown, token: unknown, form?: string): boolean;
+  /** As `verify`, and gives the token's identity: undefined when it is not accepted. */
+  check(cookieValue: unknown, token: unknown, form?: string): CheckedToken | undefined;
   /** The Set-Cookie header value for a cookie value. */
   setCookie(value: string): string;
 }
@@ -35,22 +55,36 @@ export function createFormTokens(options: { secret: string; https: boolean; ttlM
   const ttlMs = options.ttlMs ?? 2 * 60 * 60_000;
   const now = options.now ?? Date.now;
   const period = (): number => Math.floor(now() / ttlMs);
-  const tokenIn = (cookieValue: string, form: string, at: number): string =>
-    crypto.createHmac('sha256', key).update(`${form}\n${at}\n${cookieValue}`).digest('base64url');
+  const macIn = (cookieValue: string, form: string, at: number, nonce: string): string =>
+    crypto.createHmac('sha256', key).update(`${form}\n${at}\n${nonce}\n${cookieValue}`).digest('base64url');
   const isCookieValue = (value: unknown): value is string => typeof value === 'string' && VALUE.test(value);
+  const check = (cookieValue: unknown, token: unknown, form: string): CheckedToken | undefined => {
+    if (!isCookieValue(cookieValue) || typeof token !== 'string' || token.length !== 66 || token[22] !== '.') return undefined;
+    const nonce = token.slice(0, 22);
+    const mac = token.slice(23);
+    if (!NONCE.test(nonce) || !VALUE.test(mac)) return undefined;
+    const posted = Buffer.from(mac);
+    const current = period();
+    // Both compared every time, so the answer takes as long whichever period matched.
+    const matches = [current, current - 1].map((at) => crypto.timingSafeEqual(Buffer.from(macIn(cookieValue, form, at, nonce)), posted));
+    const madeIn = matches[0] ? current : matches[1] ? current - 1 : undefined;
+    if (madeIn === undefined) return undefined;
+    return {
+      id: crypto.createHash('sha256').update(`form-token\n${form}\n${nonce}`).digest('base64url'),
+      expiresAt: (madeIn + 2) * ttlMs,
+      digest: (content) => crypto.createHmac('sha256', nonce).update(content).digest('base64url'),
+    };
+  };
   return {
     cookieName,
     newCookieValue: () => crypto.randomBytes(32).toString('base64url'),
     isCookieValue,
-    tokenFor: (cookieValue, form = CONTACT_FORM) => tokenIn(cookieValue, form, period()),
-    verify(cookieValue, token, form = CONTACT_FORM) {
-      if (!isCookieValue(cookieValue) || typeof token !== 'string' || !VALUE.test(token)) return false;
-      const posted = Buffer.from(token);
-      const current = period();
-      // Both compared every time, so the answer takes as long whichever period matched.
-      const matches = [current, current - 1].map((at) => crypto.timingSafeEqual(Buffer.from(tokenIn(cookieValue, form, at)), posted));
-      return matches.some(Boolean);
+    tokenFor(cookieValue, form = CONTACT_FORM) {
+      const nonce = crypto.randomBytes(16).toString('base64url');
+      return `${nonce}.${macIn(cookieValue, form, period(), nonce)}`;
     },
+    verify: (cookieValue, token, form = CONTACT_FORM) => check(cookieValue, token, form) !== undefined,
+    check: (cookieValue, token, form = CONTACT_FORM) => check(cookieValue, token, form),
     setCookie: (value) =>
       [`${cookieName}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...(options.https ? ['Secure'] : [])].join('; '),
   };

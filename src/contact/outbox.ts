@@ -36,6 +36,25 @@ export interface NewMessage {
   reference: string;
   createdAt: number;
   payload: MessagePayload;
+  /** The form token the message was posted with: the outbox takes one message per token. */
+  formToken?: FormTokenUse;
+}
+
+/** What the outbox keeps of a form token: never the token, nothing about the patient. */
+export interface FormTokenUse {
+  /** A hash of the token's nonce (CheckedToken.id). */
+  id: string;
+  /** When the token stops being accepted: its record can be deleted after that. */
+  expiresAt: number;
+  /** A digest of the message, keyed by the token (CheckedToken.digest), to tell a resend from a different message. */
+  digest: string;
+}
+
+/** The message a form token was used for. */
+export interface FormTokenRecord {
+  messageId: string;
+  reference: string;
+  digest: string;
 }
 
 /** A message this sender holds until `leaseUntil`; only the holder of `token` may settle it. */
@@ -79,8 +98,16 @@ export class OutboxUnavailableError extends Error {
 
 export interface Outbox {
   readonly kind: 'sqlite' | 'postgres';
-  /** Durably stores a new message. Throws DuplicateReferenceError if the reference is taken. */
+  /**
+   * Durably stores a new message, and its form token in the same transaction. Throws
+   * DuplicateReferenceError if the reference is taken, and FormTokenUsedError (storing nothing)
+   * if the form token was already used: by another replica, too, and even at the same moment.
+   */
   add(message: NewMessage): Promise<void>;
+  /** The message a form token was used for, until the token expires. */
+  findFormToken(id: string): Promise<FormTokenRecord | undefined>;
+  /** Deletes the records of form tokens that expired before `time`; returns how many. */
+  deleteExpiredFormTokens(time: number): Promise<number>;
   /**
    * Takes up to `limit` messages that are due (queued or failed and due, or sending with an
    * expired lease), marks them sending until now + leaseMs and counts the attempt. With `id`,
@@ -121,7 +148,15 @@ export class DuplicateReferenceError extends Error {
   }
 }
 
-/** The table, the same for both databases. */
+/** The form token was used for a message already: nothing was stored. */
+export class FormTokenUsedError extends Error {
+  constructor() {
+    super('form token already used');
+    this.name = 'FormTokenUsedError';
+  }
+}
+
+/** The tables, the same for both databases. */
 export const OUTBOX_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS contact_messages (
     id TEXT PRIMARY KEY,
@@ -139,7 +174,26 @@ export const OUTBOX_SCHEMA = [
   )`,
   'CREATE INDEX IF NOT EXISTS contact_messages_due ON contact_messages (status, next_attempt_at)',
   'CREATE INDEX IF NOT EXISTS contact_messages_sent ON contact_messages (sent_at)',
+  // One row per form token used: one message per form shown. Deleted once the token has expired.
+  `CREATE TABLE IF NOT EXISTS contact_form_tokens (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  )`,
+  'CREATE INDEX IF NOT EXISTS contact_form_tokens_expiry ON contact_form_tokens (expires_at)',
 ];
+
+export interface FormTokenRow {
+  message_id: string;
+  reference: string;
+  digest: string;
+}
+
+export function formTokenFromRow(row: FormTokenRow | undefined): FormTokenRecord | undefined {
+  return row ? { messageId: row.message_id, reference: row.reference, digest: row.digest } : undefined;
+}
 
 export interface MessageRow {
   id: string;

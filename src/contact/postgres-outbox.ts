@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
 import { applySchema } from '../storage/postgres-schema';
-import type { ClaimedMessage, MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
+import type { ClaimedMessage, FormTokenRow, MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
+  FormTokenUsedError,
+  formTokenFromRow,
   OUTBOX_SCHEMA,
   OutboxUnavailableError,
   dueCondition,
@@ -86,17 +88,43 @@ export async function openPostgresOutbox(databaseUrl: string, options: PostgresO
   return {
     kind: 'postgres',
     async add(message) {
+      const values = [message.id, message.reference, message.createdAt, JSON.stringify(message.payload)];
       try {
-        await pool.query(
-          `INSERT INTO contact_messages (id, reference, created_at, status, attempts, next_attempt_at, payload)
-           VALUES ($1, $2, $3, 'queued', 0, $3, $4)`,
-          [message.id, message.reference, message.createdAt, JSON.stringify(message.payload)],
+        const token = message.formToken;
+        if (!token) {
+          await pool.query(
+            `INSERT INTO contact_messages (id, reference, created_at, status, attempts, next_attempt_at, payload)
+             VALUES ($1, $2, $3, 'queued', 0, $3, $4)`,
+            values,
+          );
+          return;
+        }
+        // One statement: the message is stored only if its token row is. A second post with the
+        // same token, from any replica, waits for the first to commit and then stores nothing.
+        const stored = await pool.query(
+          `WITH token AS (
+             INSERT INTO contact_form_tokens (id, message_id, reference, digest, expires_at) VALUES ($5, $1, $2, $6, $7)
+             ON CONFLICT (id) DO NOTHING RETURNING id)
+           INSERT INTO contact_messages (id, reference, created_at, status, attempts, next_attempt_at, payload)
+           SELECT $1, $2, $3, 'queued', 0, $3, $4 FROM token`,
+          [...values, token.id, token.digest, token.expiresAt],
         );
+        if (stored.rowCount === 0) throw new FormTokenUsedError();
       } catch (error) {
         const { code, constraint } = error as { code?: string; constraint?: string };
         if (code === '23505' && constraint?.includes('reference')) throw new DuplicateReferenceError();
         throw error;
       }
+    },
+    async findFormToken(id) {
+      const { rows: found } = await pool.query<FormTokenRow>(
+        'SELECT message_id, reference, digest FROM contact_form_tokens WHERE id = $1',
+        [id],
+      );
+      return formTokenFromRow(found[0]);
+    },
+    async deleteExpiredFormTokens(time) {
+      return (await pool.query('DELETE FROM contact_form_tokens WHERE expires_at < $1', [time])).rowCount ?? 0;
     },
     async claim({ now, leaseMs, limit, id, onQuarantine, quarantineMs }) {
       const token = crypto.randomUUID();

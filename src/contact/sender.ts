@@ -20,7 +20,7 @@ export interface Sender {
   runOnce(): Promise<number>;
   /** Claims and tries one message now, if it is due (for support staff re-sending it). */
   sendNow(id: string): Promise<boolean>;
-  /** Deletes messages sent longer ago than the retention period. */
+  /** Deletes messages sent longer ago than the retention period, and the records of expired form tokens. */
   purge(): Promise<number>;
 }
 
@@ -127,6 +127,7 @@ export function createSender(deps: {
     lastPurge = now();
     const deleted = await outbox.deleteSentBefore(now() - options.retentionMs);
     if (deleted > 0) logger.info({ deleted }, 'deleted old sent messages');
+    await outbox.deleteExpiredFormTokens(now());
     return deleted;
   }
 

@@ -34,10 +34,10 @@ export interface Contact extends ContactDependencies {
  * PostgreSQL when DATABASE_URL is set, otherwise SQLite under DATA_DIR. With `create: false`
  * (tools that read an existing outbox) a missing SQLite file or PostgreSQL table is an error.
  */
-export async function openOutbox(config: Config, options: { create?: boolean } = {}): Promise<Outbox> {
+export async function openOutbox(config: Config, options: { create?: boolean; logger?: Logger } = {}): Promise<Outbox> {
   const { databaseUrl, dataDir, databaseTimeoutMs } = config.contact;
   if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs, create: options.create });
-  return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000) });
+  return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000), logger: options.logger });
 }
 
 /** The sender for a config: it sends nothing when no ticket system is configured. */
@@ -69,7 +69,7 @@ export function unavailableContact(services: readonly Service[] = []): ContactDe
 
 /** Opens the outbox and builds the sender, form tokens and rate limiter. The sender is not started. */
 export async function openContact(config: Config, services: readonly Service[], logger: Logger): Promise<Contact> {
-  const outbox = await openOutbox(config);
+  const outbox = await openOutbox(config, { logger });
   const limiter = await openRateLimiter(config).catch(async (error: unknown) => {
     await outbox.close();
     throw error;

@@ -2,10 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { prepareSqliteFile } from '../storage/sqlite-file';
-import type { ClaimOptions, ClaimedMessage, MessageRow, NewMessage, Outbox, OutboxMessage } from './outbox';
+import type { Logger } from '../logger';
+import { SqliteFileGoneError, openSqliteFile } from '../storage/sqlite-file';
+import type { ClaimOptions, ClaimedMessage, FormTokenRow, MessageRow, NewMessage, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
+  FormTokenUsedError,
+  formTokenFromRow,
   OUTBOX_SCHEMA,
   OutboxUnavailableError,
   dueCondition,
@@ -22,57 +25,85 @@ export interface SqliteOutboxOptions {
   create?: boolean;
   /** How long a statement waits for another process's lock. SQLite blocks the event loop meanwhile. */
   busyTimeoutMs?: number;
-}
-
-/** The file as it was when opened, to notice it being deleted or replaced under us. */
-function identityOf(file: string): string | undefined {
-  try {
-    const stat = fs.statSync(file);
-    return `${stat.dev}:${stat.ino}`;
-  } catch {
-    return undefined;
-  }
+  /** Told when the file was found removed or replaced: recreated (warn) or not (error). */
+  logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /**
  * The outbox in an SQLite file under `dataDir`. WAL with synchronous=FULL: a message is on disk
  * when `add` returns, so it survives the process being killed or the machine losing power.
- * Each `add` first checks that the file is still the one opened: if DATA_DIR was removed or
- * replaced, a write would go to a file nobody can open again, so it fails instead.
+ * Every use first checks that the file is still the one opened: if DATA_DIR was removed or
+ * replaced, the file is made again with every message, token and row the old one held (see
+ * openSqliteFile), and a warning names it. If that fails, the outbox fails (503, /readyz down)
+ * rather than write to a file nobody can open again.
  */
 export function openSqliteOutbox(dataDir: string, options: SqliteOutboxOptions = {}): Outbox {
-  let file: string;
   if (options.create === false) {
-    file = path.join(dataDir, SQLITE_FILE);
+    const file = path.join(dataDir, SQLITE_FILE);
     if (!fs.existsSync(file)) {
       throw new OutboxUnavailableError(`There is no outbox at ${file}. Check DATA_DIR (or set DATABASE_URL) where the server runs.`);
     }
-  } else {
-    file = prepareSqliteFile(dataDir, SQLITE_FILE);
   }
-  return sqliteOutbox(new Database(file, { fileMustExist: options.create === false }), file, options.busyTimeoutMs ?? 1000);
+  const { logger } = options;
+  const store = openSqliteFile({
+    dataDir,
+    name: SQLITE_FILE,
+    create: options.create,
+    schema: OUTBOX_SCHEMA,
+    busyTimeoutMs: options.busyTimeoutMs ?? 1000,
+    prepare: prepareStatements,
+    onRecovered: ({ file, copied, failed }) =>
+      logger?.warn({ file, copied, failed }, 'the outbox file was removed or replaced: made it again with every row the old one held'),
+    onRecoveryFailed: (error, file) =>
+      logger?.error({ file, err: { message: error.message } }, 'the outbox file was removed or replaced and cannot be made again'),
+  });
+  return sqliteOutbox(
+    () => {
+      try {
+        return store.current();
+      } catch (error) {
+        throw error instanceof SqliteFileGoneError ? new OutboxUnavailableError(error.message) : error;
+      }
+    },
+    () => store.close(),
+  );
 }
 
 /** An outbox that lives in memory only, for tests and tools that never keep messages. */
 export function openMemoryOutbox(): Outbox {
-  return sqliteOutbox(new Database(':memory:'), undefined, 1000);
+  const db = new Database(':memory:');
+  for (const statement of OUTBOX_SCHEMA) db.exec(statement);
+  const current = { db, prepared: prepareStatements(db) };
+  return sqliteOutbox(
+    () => current,
+    () => {
+      if (db.open) db.close();
+    },
+  );
 }
 
-function sqliteOutbox(db: Database.Database, file: string | undefined, busyTimeoutMs: number): Outbox {
-  if (file) db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.round(busyTimeoutMs))}`);
-  for (const statement of OUTBOX_SCHEMA) db.exec(statement);
-  const identity = file ? identityOf(file) : undefined;
-  const assertInPlace = (): void => {
-    if (file && identityOf(file) !== identity)
-      throw new OutboxUnavailableError('the outbox file was removed or replaced (is DATA_DIR still there?)');
-  };
+type Statements = ReturnType<typeof prepareStatements>;
 
+function prepareStatements(db: Database.Database) {
   const insert = db.prepare(
     `INSERT INTO contact_messages (id, reference, created_at, status, attempts, next_attempt_at, payload)
      VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
   );
+  const insertToken = db.prepare('INSERT INTO contact_form_tokens (id, message_id, reference, digest, expires_at) VALUES (?, ?, ?, ?, ?)');
+  const tokenById = db.prepare('SELECT message_id, reference, digest FROM contact_form_tokens WHERE id = ?');
+  const purgeTokens = db.prepare('DELETE FROM contact_form_tokens WHERE expires_at < ?');
+  const add = db.transaction((message: NewMessage) => {
+    const token = message.formToken;
+    if (token) {
+      try {
+        insertToken.run(token.id, message.id, message.reference, token.digest, token.expiresAt);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new FormTokenUsedError();
+        throw error;
+      }
+    }
+    insert.run(message.id, message.reference, message.createdAt, message.createdAt, JSON.stringify(message.payload));
+  });
   const due = db.prepare(
     `SELECT id FROM contact_messages WHERE ${dueCondition('@now')} ORDER BY next_attempt_at, created_at, id LIMIT @limit`,
   );
@@ -124,52 +155,65 @@ function sqliteOutbox(db: Database.Database, file: string | undefined, busyTimeo
     return claimed;
   });
 
+  return { insert, add, tokenById, purgeTokens, claim, sent, retry, failed, all, byKey, requeue, requeueFailed, statusOf, purge };
+}
+
+function sqliteOutbox(current: () => { db: Database.Database; prepared: Statements }, close: () => void): Outbox {
+  const use = (): Statements => current().prepared;
   return {
     kind: 'sqlite',
     async add(message: NewMessage) {
-      assertInPlace();
       try {
-        insert.run(message.id, message.reference, message.createdAt, message.createdAt, JSON.stringify(message.payload));
+        use().add.immediate(message);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /reference/.test(String((error as Error).message))) throw new DuplicateReferenceError();
         throw error;
       }
+      // Checked again: a message written just as the file went is copied to the new one before the patient is told.
+      current();
+    },
+    async findFormToken(id) {
+      return formTokenFromRow(use().tokenById.get(id) as FormTokenRow | undefined);
+    },
+    async deleteExpiredFormTokens(time) {
+      return use().purgeTokens.run(time).changes;
     },
     async claim(options) {
-      return claim.immediate(options);
+      return use().claim.immediate(options);
     },
     async markSent(claimed, result) {
-      return sent.run({ id: claimed.message.id, token: claimed.token, now: result.now, ticketId: result.ticketId }).changes === 1;
+      return use().sent.run({ id: claimed.message.id, token: claimed.token, now: result.now, ticketId: result.ticketId }).changes === 1;
     },
     async markRetry(claimed, result) {
-      return retry.run({ id: claimed.message.id, token: claimed.token, ...result }).changes === 1;
+      return use().retry.run({ id: claimed.message.id, token: claimed.token, ...result }).changes === 1;
     },
     async markFailed(claimed, result) {
       const nextAttemptAt = result.nextAttemptAt ?? Number.MAX_SAFE_INTEGER;
-      return failed.run({ id: claimed.message.id, token: claimed.token, error: result.error, nextAttemptAt }).changes === 1;
+      return use().failed.run({ id: claimed.message.id, token: claimed.token, error: result.error, nextAttemptAt }).changes === 1;
     },
     async list(): Promise<OutboxMessage[]> {
-      return splitRows(all.all() as MessageRow[]).messages;
+      return splitRows(use().all.all() as MessageRow[]).messages;
     },
     async unreadable() {
-      return splitRows(all.all() as MessageRow[]).unreadable;
+      return splitRows(use().all.all() as MessageRow[]).unreadable;
     },
     async find(key) {
-      const row = byKey.get(key, key) as MessageRow | undefined;
+      const row = use().byKey.get(key, key) as MessageRow | undefined;
       const read = row ? readRow(row) : undefined;
       return read && 'message' in read ? read.message : undefined;
     },
     async requeue(id, now) {
-      if (requeue.run(now, id).changes === 1) return 'requeued';
-      const row = statusOf.get(id) as { status: OutboxMessage['status'] } | undefined;
+      const statements = use();
+      if (statements.requeue.run(now, id).changes === 1) return 'requeued';
+      const row = statements.statusOf.get(id) as { status: OutboxMessage['status'] } | undefined;
       return requeueResultFor(row?.status);
     },
     async requeueFailed(now) {
-      return requeueFailed.run(now).changes;
+      return use().requeueFailed.run(now).changes;
     },
     async checkWritable() {
-      assertInPlace();
+      const { db } = current();
       try {
         // Takes the write lock and lets it go: fails on a read-only or locked database.
         db.exec('BEGIN IMMEDIATE');
@@ -179,10 +223,10 @@ function sqliteOutbox(db: Database.Database, file: string | undefined, busyTimeo
       }
     },
     async deleteSentBefore(time) {
-      return purge.run(time).changes;
+      return use().purge.run(time).changes;
     },
     async close() {
-      if (db.open) db.close();
+      close();
     },
   };
 }

@@ -30,9 +30,9 @@ export interface Insights {
 }
 
 /** PostgreSQL when DATABASE_URL is set, otherwise `insights.sqlite` next to the outbox in DATA_DIR. */
-export function openInsightStore(config: Config): Promise<InsightStore> {
+export function openInsightStore(config: Config, logger?: Logger): Promise<InsightStore> {
   const { databaseUrl, dataDir } = config.contact;
-  return databaseUrl ? openPostgresInsightStore(databaseUrl) : Promise.resolve(openSqliteInsightStore(dataDir));
+  return databaseUrl ? openPostgresInsightStore(databaseUrl) : Promise.resolve(openSqliteInsightStore(dataDir, { logger }));
 }
 
 /** Deletes comments and no-results queries older than the retention period, and finished rate windows. */
@@ -43,7 +43,7 @@ export function purgeExpired(store: Pick<InsightStore, 'purge'>, config: Config,
 
 /** Opens the store and builds the recorder, the feedback rate limit and the retention job. */
 export async function openInsights(config: Config, logger: Logger, options: { flushMs?: number } = {}): Promise<Insights> {
-  const store = await openInsightStore(config);
+  const store = await openInsightStore(config, logger);
   const recorder = createBatchedRecorder({ store, logger, flushMs: options.flushMs });
   const limiter = createFeedbackLimiter({
     store,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
-import { prepareSqliteFile } from '../storage/sqlite-file';
+import type { Logger } from '../logger';
+import { openSqliteFile } from '../storage/sqlite-file';
 import type { CountTotal, FeedbackComment, InsightStore, VoteTotal } from './store';
 import { INSIGHT_SCHEMA, isCountKind, mergeCounts } from './store';
 
@@ -9,14 +10,77 @@ export const INSIGHTS_SQLITE_FILE = 'insights.sqlite';
 
 /**
  * The insight store in `dataDir/insights.sqlite`. WAL with synchronous=FULL, as the outbox: a
- * vote is on disk when `addVote` returns, so a crash straight after the answer keeps it.
+ * vote is on disk when `addVote` returns, so a crash straight after the answer keeps it. Kept by
+ * openSqliteFile as the outbox is: if DATA_DIR is removed while it is open, the file is made
+ * again with every vote, count and rate window the old one held.
  */
-export function openSqliteInsightStore(dataDir: string): InsightStore {
-  const db = new Database(prepareSqliteFile(dataDir, INSIGHTS_SQLITE_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  for (const statement of INSIGHT_SCHEMA) db.exec(statement);
+export function openSqliteInsightStore(dataDir: string, options: { logger?: Pick<Logger, 'warn' | 'error'> } = {}): InsightStore {
+  const { logger } = options;
+  const file = openSqliteFile({
+    dataDir,
+    name: INSIGHTS_SQLITE_FILE,
+    schema: INSIGHT_SCHEMA,
+    busyTimeoutMs: 5000,
+    prepare: prepareStatements,
+    release: (prepared) => {
+      if (prepared.fast.open) prepared.fast.close();
+    },
+    onRecovered: ({ file: at, copied, failed }) =>
+      logger?.warn(
+        { file: at, copied, failed },
+        'the insight store file was removed or replaced: made it again with every row the old one held',
+      ),
+    onRecoveryFailed: (error, at) =>
+      logger?.error(
+        { file: at, err: { message: error.message } },
+        'the insight store file was removed or replaced and cannot be made again',
+      ),
+  });
+  const use = (): ReturnType<typeof prepareStatements> => file.current().prepared;
+
+  return {
+    kind: 'sqlite',
+    async addVote(vote) {
+      use().insertVote.run(crypto.randomUUID(), vote.page, vote.section, vote.helpful, vote.comment ?? null, vote.createdAt);
+    },
+    async addCounts(rows) {
+      if (rows.length > 0) use().addCounts.immediate(mergeCounts(rows));
+    },
+    async hit(key, windowStart) {
+      return (use().hit.get(key, windowStart) as { hits: number }).hits;
+    },
+    async purge({ commentsBefore, queriesBeforeDay, windowsBefore }) {
+      use().dropWindows.run(windowsBefore);
+      return { comments: use().dropComments.run(commentsBefore).changes, queries: use().dropQueries.run(queriesBeforeDay).changes };
+    },
+    async voteTotals(since): Promise<VoteTotal[]> {
+      return (use().totals.all(since) as { page: string; section: string; yes: number; no: number }[]).map((row) => ({
+        page: row.page,
+        section: row.section,
+        yes: Number(row.yes),
+        no: Number(row.no),
+      }));
+    },
+    async comments(since, limit): Promise<FeedbackComment[]> {
+      return (use().comments.all(since, limit) as { page: string; section: string; comment: string; created_at: number }[]).map((row) => ({
+        page: row.page,
+        section: row.section,
+        comment: row.comment,
+        createdAt: Number(row.created_at),
+      }));
+    },
+    async countTotals(sinceDay): Promise<CountTotal[]> {
+      return (use().counts.all(sinceDay) as { kind: string; key: string; count: number }[]).flatMap((row) =>
+        isCountKind(row.kind) ? [{ kind: row.kind, key: row.key, count: Number(row.count) }] : [],
+      );
+    },
+    async close() {
+      file.close();
+    },
+  };
+}
+
+function prepareStatements(db: Database.Database) {
   // Counters get their own connection without an fsync per commit: the batch written every few
   // seconds must not hold up requests waiting on the disk, and a power cut costing the last few
   // seconds of counts is acceptable where losing a vote is not. A crash of the process loses nothing written.
@@ -49,46 +113,5 @@ export function openSqliteInsightStore(dataDir: string): InsightStore {
   const addCounts = fast.transaction((rows: ReturnType<typeof mergeCounts>) => {
     for (const row of rows) upsertCount.run(row);
   });
-
-  return {
-    kind: 'sqlite',
-    async addVote(vote) {
-      insertVote.run(crypto.randomUUID(), vote.page, vote.section, vote.helpful, vote.comment ?? null, vote.createdAt);
-    },
-    async addCounts(rows) {
-      if (rows.length > 0) addCounts.immediate(mergeCounts(rows));
-    },
-    async hit(key, windowStart) {
-      return (hit.get(key, windowStart) as { hits: number }).hits;
-    },
-    async purge({ commentsBefore, queriesBeforeDay, windowsBefore }) {
-      dropWindows.run(windowsBefore);
-      return { comments: dropComments.run(commentsBefore).changes, queries: dropQueries.run(queriesBeforeDay).changes };
-    },
-    async voteTotals(since): Promise<VoteTotal[]> {
-      return (totals.all(since) as { page: string; section: string; yes: number; no: number }[]).map((row) => ({
-        page: row.page,
-        section: row.section,
-        yes: Number(row.yes),
-        no: Number(row.no),
-      }));
-    },
-    async comments(since, limit): Promise<FeedbackComment[]> {
-      return (comments.all(since, limit) as { page: string; section: string; comment: string; created_at: number }[]).map((row) => ({
-        page: row.page,
-        section: row.section,
-        comment: row.comment,
-        createdAt: Number(row.created_at),
-      }));
-    },
-    async countTotals(sinceDay): Promise<CountTotal[]> {
-      return (counts.all(sinceDay) as { kind: string; key: string; count: number }[]).flatMap((row) =>
-        isCountKind(row.kind) ? [{ kind: row.kind, key: row.key, count: Number(row.count) }] : [],
-      );
-    },
-    async close() {
-      if (fast.open) fast.close();
-      if (db.open) db.close();
-    },
-  };
+  return { fast, insertVote, upsertCount, hit, dropComments, dropQueries, dropWindows, totals, comments, counts, addCounts };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { ContactTestApp, FormSession } from './helpers/contact-app';
-import { contactApp, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
+import { contactApp, newForm, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
 
 let dir: string;
 let t: ContactTestApp;
@@ -49,14 +49,15 @@ describe('GET /contact', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]!;
     expect(cookie).toMatch(/^__Host-contact-form=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
-    expect(res.text).toMatch(/name="_csrf" value="[\w-]{43}"/);
+    expect(res.text).toMatch(/name="_csrf" value="[\w-]{22}\.[\w-]{43}"/);
   });
 
-  it('keeps the cookie a browser already has and gives the same token', async () => {
+  it('keeps the cookie a browser already has and gives each form shown a token of its own', async () => {
     const first = await openForm(app());
     const again = await request(app()).get('/contact').set('Cookie', first.cookie).expect(200);
     expect(again.headers['set-cookie']).toBeUndefined();
-    expect(again.text).toContain(`value="${first.token}"`);
+    expect(again.text).toMatch(/name="_csrf" value="[\w-]{22}\.[\w-]{43}"/);
+    expect(again.text).not.toContain(`value="${first.token}"`);
   });
 
   it('shows a known reference code with the heading of the section that owns it, and carries it', async () => {
@@ -223,7 +224,7 @@ describe('POST /contact accepted', () => {
   it('carries an unknown code as typed and drops a tampered one', async () => {
     const session = await openForm(app());
     await postForm(app(), session, { ...validFields(), code: '7023' }).expect(303);
-    await postForm(app(), session, { ...validFields(), code: 'DROP TABLE' }).expect(303);
+    await postForm(app(), await newForm(app(), session), { ...validFields(), code: 'DROP TABLE' }).expect(303);
     const [first, second] = await t.outbox.list();
     expect(first!.payload.referenceCode).toEqual({ code: 'CID7023' });
     expect(second!.payload.referenceCode).toBeUndefined();
@@ -283,8 +284,8 @@ describe('abuse and safety', () => {
     await t.outbox.close();
     t = contactApp({ dataDir: dir, rateLimit: 3 });
     const session = await openForm(app());
-    for (let i = 0; i < 3; i += 1) await postForm(app(), session, validFields()).expect(303);
-    const res = await postForm(app(), session, validFields()).expect(429);
+    for (let i = 0; i < 3; i += 1) await postForm(app(), await newForm(app(), session), validFields()).expect(303);
+    const res = await postForm(app(), await newForm(app(), session), validFields()).expect(429);
     expect(res.text).toContain('Sorry, you cannot send another message yet');
     expect(res.text).toMatch(/wait 10 minutes/);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);

@@ -14,7 +14,7 @@ import { submitContact } from '../../src/contact/submit';
 import { ticketBody } from '../../src/contact/zendesk';
 import { warnUntrustedProxy } from '../../src/http/middleware/requests';
 import { testConfig } from '../helpers/app';
-import { contactApp, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
+import { contactApp, newForm, openForm, postForm, removeTempDir, tempDir, validFields } from './helpers/contact-app';
 import type { TestDatabase } from './helpers/postgres';
 import { createTestDatabase, describePostgres } from './helpers/postgres';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -39,35 +39,103 @@ function withSettings(contact: Partial<Config['contact']>, server: Partial<Confi
 }
 
 describe('DATA_DIR removed while the server runs', () => {
-  it('answers 503 "not sent" instead of "Message sent", and /readyz fails', async () => {
-    const t = contactApp({ dataDir: dir });
+  /** A logger that keeps what it writes. */
+  function capture(): { logger: pino.Logger; entries: () => Record<string, unknown>[] } {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  }
+
+  it('makes DATA_DIR and the outbox again with every message queued before, says so, and goes on taking messages', async () => {
+    const log = capture();
+    const t = contactApp({ outbox: openSqliteOutbox(dir, { logger: log.logger }) });
     try {
-      const session = await openForm(t.app);
-      await postForm(t.app, session, validFields()).expect(303);
-      await request(t.app).get('/readyz').expect(200);
+      const first = await openForm(t.app);
+      const before = await postForm(t.app, first, validFields({ description: 'Before 0' })).expect(303);
+      await postForm(t.app, await newForm(t.app, first), validFields({ description: 'Before 1' })).expect(303);
 
       fs.rmSync(dir, { recursive: true, force: true });
-      for (let i = 0; i < 5; i += 1) {
-        const res = await postForm(t.app, session, validFields({ description: `Keep this ${i}` })).expect(503);
+      for (let i = 0; i < 3; i += 1) {
+        await postForm(t.app, await newForm(t.app, first), validFields({ description: `After ${i}` })).expect(303);
+      }
+      await request(t.app).get('/readyz').expect(200);
+      // The first form's token came across too: posted again, it is answered as before.
+      const again = await postForm(t.app, first, validFields({ description: 'Before 0' })).expect(303);
+      expect(again.headers.location).toBe(before.headers.location);
+
+      const file = path.join(dir, SQLITE_FILE);
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const warning = log.entries().find((entry) => entry.level === 40);
+      expect(warning).toMatchObject({ file, copied: { contact_messages: 2, contact_form_tokens: 2 } });
+      expect(String(warning!.msg)).toContain('made it again');
+
+      // What a restart would open: the file at the path, with all five.
+      const reopened = openSqliteOutbox(dir, { create: false });
+      const descriptions = (await reopened.list()).map((m) => m.payload.description);
+      await reopened.close();
+      expect(descriptions).toEqual(['Before 0', 'Before 1', 'After 0', 'After 1', 'After 2']);
+    } finally {
+      await t.outbox.close();
+    }
+  });
+
+  it('puts the messages into a new outbox put where the folder was', async () => {
+    const outbox = openSqliteOutbox(dir);
+    const kept = await enqueueMessage(outbox, payloadOf('queued before'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    const other = openSqliteOutbox(dir);
+    const theirs = await enqueueMessage(other, payloadOf('written by the other one'));
+    await other.close();
+    const added = await enqueueMessage(outbox, payloadOf('queued after'));
+    const reopened = openSqliteOutbox(dir, { create: false });
+    expect((await reopened.list()).map((m) => m.id).sort()).toEqual([kept.id, theirs.id, added.id].sort());
+    await reopened.close();
+    await outbox.close();
+  });
+
+  it('fails safe (503, /readyz down) while DATA_DIR cannot be made again, and recovers once it can', async () => {
+    const log = capture();
+    const t = contactApp({ outbox: openSqliteOutbox(dir, { logger: log.logger }) });
+    try {
+      const session = await openForm(t.app);
+      await postForm(t.app, session, validFields({ description: 'Before' })).expect(303);
+
+      // A file where the folder was: the folder cannot be made again, whoever runs the tests.
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.writeFileSync(dir, '');
+      for (let i = 0; i < 3; i += 1) {
+        const res = await postForm(t.app, await newForm(t.app, session), validFields({ description: `Keep this ${i}` })).expect(503);
         expect(res.text).toContain('we could not send your message');
         expect(res.text).toContain(`Keep this ${i}</textarea>`);
       }
       const ready = await request(t.app).get('/readyz').expect(503);
       expect(ready.body).toEqual({ status: 'not ready', problems: ['outbox not writable'] });
       await request(t.app).get('/healthz').expect(200);
+      const errors = log.entries().filter((entry) => entry.level === 50 && String(entry.msg).includes('cannot be made again'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ file: path.join(dir, SQLITE_FILE) });
+
+      fs.rmSync(dir);
+      await request(t.app).get('/readyz').expect(200);
+      await postForm(t.app, await newForm(t.app, session), validFields({ description: 'After' })).expect(303);
+      const reopened = openSqliteOutbox(dir, { create: false });
+      expect((await reopened.list()).map((m) => m.payload.description)).toEqual(['Before', 'After']);
+      await reopened.close();
     } finally {
       await t.outbox.close();
     }
   });
 
-  it('is also noticed when the folder is replaced by an empty one', async () => {
+  it('is not made again by npm run messages, which opens an outbox only to read it', async () => {
     const outbox = openSqliteOutbox(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-    openSqliteOutbox(dir)
-      .close()
-      .catch(() => undefined);
-    await expect(enqueueMessage(outbox, payloadOf('x'))).rejects.toThrow(/removed or replaced/);
+    await enqueueMessage(outbox, payloadOf('x'));
     await outbox.close();
+    const reader = openSqliteOutbox(dir, { create: false });
+    fs.rmSync(dir, { recursive: true, force: true });
+    await expect(reader.list()).rejects.toThrow(/removed or replaced/);
+    expect(fs.existsSync(dir)).toBe(false);
+    await reader.close();
   });
 });
 
@@ -197,9 +265,13 @@ describe('rate limit', () => {
     try {
       const session = await openForm(t.app);
       for (let user = 1; user <= 12; user += 1) {
-        await postForm(t.app, session, validFields()).set('X-Forwarded-For', `203.0.113.${user}`).expect(303);
+        await postForm(t.app, await newForm(t.app, session), validFields())
+          .set('X-Forwarded-For', `203.0.113.${user}`)
+          .expect(303);
       }
-      await postForm(t.app, session, validFields()).set('X-Forwarded-For', '203.0.113.1').expect(429);
+      await postForm(t.app, await newForm(t.app, session), validFields())
+        .set('X-Forwarded-For', '203.0.113.1')
+        .expect(429);
     } finally {
       await t.outbox.close();
     }
@@ -219,9 +291,8 @@ describe('rate limit', () => {
     const t = contactApp({ dataDir: dir, rateLimit: 5 });
     try {
       const session = await openForm(t.app);
-      const statuses = await Promise.all(
-        Array.from({ length: 30 }, () => postForm(t.app, session, validFields()).then((res) => res.status)),
-      );
+      const forms = await Promise.all(Array.from({ length: 30 }, () => newForm(t.app, session)));
+      const statuses = await Promise.all(forms.map((form) => postForm(t.app, form, validFields()).then((res) => res.status)));
       expect(statuses.filter((status) => status === 303)).toHaveLength(5);
       expect(statuses.filter((status) => status === 429)).toHaveLength(25);
       expect(await t.outbox.list()).toHaveLength(5);
@@ -294,10 +365,11 @@ describePostgres('PostgreSQL stopped or frozen', () => {
     const session = await openForm(t.app);
     await postForm(t.app, session, validFields()).expect(303);
     await request(t.app).get('/readyz').expect(200);
+    const second = await newForm(t.app, session);
 
     fault();
     const started = Date.now();
-    const res = await postForm(t.app, session, validFields({ description: 'Still here' })).expect(503);
+    const res = await postForm(t.app, second, validFields({ description: 'Still here' })).expect(503);
     expect(res.text).toContain('Still here</textarea>');
     const ready = await request(t.app).get('/readyz').expect(503);
     expect(ready.body).toMatchObject({ problems: ['outbox not writable'] });

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { enqueueMessage } from '../../src/contact/enqueue';
 import type { MessagePayload, Outbox } from '../../src/contact/outbox';
-import { DuplicateReferenceError } from '../../src/contact/outbox';
+import { DuplicateReferenceError, FormTokenUsedError } from '../../src/contact/outbox';
 import { openPostgresOutbox } from '../../src/contact/postgres-outbox';
 import { SQLITE_FILE, openSqliteOutbox } from '../../src/contact/sqlite-outbox';
 import { removeTempDir, tempDir } from './helpers/contact-app';
@@ -30,7 +30,7 @@ async function truncate(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('TRUNCATE contact_messages');
+    await client.query('TRUNCATE contact_messages, contact_form_tokens');
   } finally {
     await client.end();
   }
@@ -132,6 +132,43 @@ function behavesAsAnOutbox(open: () => Promise<Outbox>, close: (outbox: Outbox) 
     expect((await outbox.list()).map((m) => m.id).sort()).toEqual([recent.id, waiting.id].sort());
   });
 
+  it('stores one message per form token, even when 30 are added at the same moment', async () => {
+    const formToken = { id: 'token-hash', expiresAt: 5000, digest: 'digest-1' };
+    const added = Array.from({ length: 30 }, () => message());
+    const results = await Promise.allSettled(added.map((m) => outbox.add({ ...m, formToken })));
+    const stored = results.flatMap((result, i) => (result.status === 'fulfilled' ? [added[i]!] : []));
+    expect(stored).toHaveLength(1);
+    const refused = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(refused.every((result) => result.reason instanceof FormTokenUsedError)).toBe(true);
+    expect((await outbox.list()).map((m) => m.id)).toEqual([stored[0]!.id]);
+    expect(await outbox.findFormToken('token-hash')).toEqual({
+      messageId: stored[0]!.id,
+      reference: stored[0]!.reference,
+      digest: 'digest-1',
+    });
+    expect(await outbox.findFormToken('another')).toBeUndefined();
+  });
+
+  it('stores nothing of a message whose reference is taken, so its form token stays free', async () => {
+    await outbox.add(message(1000, 'HC-SAME-01'));
+    const formToken = { id: 'token-free', expiresAt: 5000, digest: 'd' };
+    await expect(outbox.add({ ...message(1000, 'HC-SAME-01'), formToken })).rejects.toBeInstanceOf(DuplicateReferenceError);
+    expect(await outbox.findFormToken('token-free')).toBeUndefined();
+    const stored = await enqueueMessage(outbox, payload, { formToken });
+    expect((await outbox.findFormToken('token-free'))?.messageId).toBe(stored.id);
+  });
+
+  it('deletes the records of form tokens once they have expired, and leaves their messages', async () => {
+    const [a, b] = [message(), message()];
+    await outbox.add({ ...a, formToken: { id: 'expires-5000', expiresAt: 5000, digest: 'd' } });
+    await outbox.add({ ...b, formToken: { id: 'expires-9000', expiresAt: 9000, digest: 'd' } });
+    expect(await outbox.deleteExpiredFormTokens(5000)).toBe(0);
+    expect(await outbox.deleteExpiredFormTokens(5001)).toBe(1);
+    expect(await outbox.findFormToken('expires-5000')).toBeUndefined();
+    expect(await outbox.findFormToken('expires-9000')).toBeDefined();
+    expect(await outbox.list()).toHaveLength(2);
+  });
+
   it('gives each message a new reference when one is taken', async () => {
     await outbox.add(message(1000, 'HC-AAAA-AA'));
     const references = ['HC-AAAA-AA', 'HC-BBBB-BB'];
@@ -228,6 +265,21 @@ describePostgres('PostgreSQL outbox', () => {
       }
     } finally {
       await Promise.all(outboxes.map((outbox) => outbox.close()));
+      await truncate(db.url);
+    }
+  });
+
+  it('stores one message per form token when two replicas add it at the same moment', async () => {
+    const replicas = await Promise.all([1, 2].map(() => openPostgresOutbox(db.url, { poolSize: 8 })));
+    try {
+      const formToken = { id: 'shared-token', expiresAt: 5000, digest: 'd' };
+      const added = Array.from({ length: 30 }, (_, i) => ({ outbox: replicas[i % 2]!, message: { ...message(), formToken } }));
+      const results = await Promise.allSettled(added.map(({ outbox, message: m }) => outbox.add(m)));
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((result) => result.status === 'rejected' && result.reason instanceof FormTokenUsedError)).toHaveLength(29);
+      expect(await replicas[1]!.list()).toHaveLength(1);
+    } finally {
+      await Promise.all(replicas.map((outbox) => outbox.close()));
       await truncate(db.url);
     }
   });

@@ -5,7 +5,7 @@ import type { Sender } from '../../src/contact/sender';
 import { createSender, senderOptions } from '../../src/contact/sender';
 import { createZendesk } from '../../src/contact/zendesk';
 import type { ContactTestApp } from './helpers/contact-app';
-import { contactApp, openForm, postForm, validFields } from './helpers/contact-app';
+import { contactApp, newForm, openForm, postForm, validFields } from './helpers/contact-app';
 import { countClaims } from './helpers/counting-outbox';
 import { FakeTicketServer } from './helpers/fake-ticket-server';
 import type { TestDatabase } from './helpers/postgres';
@@ -67,9 +67,10 @@ describePostgres('two replicas on one PostgreSQL outbox', () => {
     const sessions = await Promise.all(replicas.map((replica) => openForm(replica.site.app)));
     for (let i = 0; i < MESSAGES; i += 10) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, j) => {
+        Array.from({ length: 10 }, async (_, j) => {
           const index = (i + j) % 2;
-          return postForm(replicas[index]!.site.app, sessions[index]!, validFields({ description: `Message ${i + j}` })).expect(303);
+          const { app } = replicas[index]!.site;
+          return postForm(app, await newForm(app, sessions[index]!), validFields({ description: `Message ${i + j}` })).expect(303);
         }),
       );
     }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import pino from 'pino';
 import { enqueueMessage } from '../../src/contact/enqueue';
@@ -200,4 +202,38 @@ describe('npm run messages', () => {
     expect(await runMessages(['show', 'HC-0000-00'], env())).toMatchObject({ code: 1, stderr: expect.stringContaining('No message') });
     expect(await runMessages([], env())).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run messages') });
   });
+});
+
+it('keeps every message when DATA_DIR is removed while the server runs, and sends each once after it is killed and restarted', async () => {
+  // Six messages from one client: more than the default limit.
+  const first = await start(env({ CONTACT_RATE_LIMIT: '20' }));
+  const references: string[] = [];
+  const postOne = async (): Promise<void> => {
+    const answer = await post(first.baseUrl, await openForm(first.baseUrl), () => undefined);
+    expect(answer.status).toBe(303);
+    references.push(referenceIn(answer.location));
+  };
+  for (let i = 0; i < 3; i += 1) await postOne();
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (let i = 0; i < 3; i += 1) await postOne();
+
+  const file = path.join(dir, 'outbox.sqlite');
+  const warning = await waitFor('the warning that the outbox was made again', () =>
+    first.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.file === file && entry.level === 'warn'),
+  );
+  expect(warning).toMatchObject({ copied: { contact_messages: 3 } });
+  expect((await fetch(`${first.baseUrl}/readyz`)).status).toBe(200);
+  // Killed, not stopped: the new file holds everything without a clean close.
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  const listed = await runMessages(['list'], env());
+  expect(listed.code).toBe(0);
+  for (const reference of references) expect(listed.stdout).toContain(reference);
+
+  await start(withTickets());
+  await waitFor('six tickets', () => tickets.tickets.size === 6, 30_000);
+  const subjects = tickets.creations.map((request) => String(request.body?.request?.subject));
+  for (const reference of references) expect(subjects.filter((subject) => subject.includes(reference))).toHaveLength(1);
+  expect([...tickets.creationsById().values()]).toEqual([1, 1, 1, 1, 1, 1]);
 });

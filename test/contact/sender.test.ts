@@ -199,6 +199,16 @@ it('deletes messages sent more than the retention period ago, and keeps the rest
   expect(await outbox.find(old.id)).toBeUndefined();
 });
 
+it('deletes the records of expired form tokens as it deletes old messages', async () => {
+  const sender = manualSender(undefined);
+  await enqueueMessage(outbox, payload, { now: clock, formToken: { id: 'expired', expiresAt: clock - 1, digest: 'd' } });
+  await enqueueMessage(outbox, payload, { now: clock, formToken: { id: 'current', expiresAt: clock + 1, digest: 'd' } });
+  await sender.purge();
+  expect(await outbox.findFormToken('expired')).toBeUndefined();
+  expect(await outbox.findFormToken('current')).toBeDefined();
+  expect(await outbox.list()).toHaveLength(2);
+});
+
 it('logs message ids, never names, emails or what the patient wrote', async () => {
   tickets.script.push(503, 422);
   const sender = manualSender(createZendesk(zendeskAt(tickets.url)));

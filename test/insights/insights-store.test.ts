@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { openPostgresInsightStore } from '../../src/insights/postgres-store';
 import { createFeedbackLimiter } from '../../src/insights/rate-limit';
 import { createBatchedRecorder } from '../../src/insights/recorder';
 import { purgeExpired } from '../../src/insights/setup';
-import { openSqliteInsightStore } from '../../src/insights/sqlite-store';
+import { INSIGHTS_SQLITE_FILE, openSqliteInsightStore } from '../../src/insights/sqlite-store';
 import type { InsightStore } from '../../src/insights/store';
 import type { TestDatabase } from '../contact/helpers/postgres';
 import { createTestDatabase, describePostgres } from '../contact/helpers/postgres';
@@ -72,6 +74,32 @@ describe('the SQLite insight store', () => {
   });
   afterEach(() => removeTempDir(dir));
   behavesAsAStore(async () => openSqliteInsightStore(dir));
+
+  it('makes its file again when DATA_DIR is removed, with the votes, counts and rate windows it held', async () => {
+    const store = openSqliteInsightStore(dir);
+    try {
+      await store.addVote({ page: '/manage', section: '', helpful: 'no', comment: 'before', createdAt: NOW });
+      await store.addCounts([{ kind: 'code-lookup', key: 'CID3006', day: '2025-06-30', count: 2 }]);
+      await store.hit('client', NOW);
+      fs.rmSync(dir, { recursive: true, force: true });
+      await store.addVote({ page: '/manage', section: '', helpful: 'yes', createdAt: NOW });
+      await store.addCounts([{ kind: 'code-lookup', key: 'CID3006', day: '2025-06-30', count: 1 }]);
+      expect(await store.hit('client', NOW)).toBe(2);
+      expect(fs.statSync(path.join(dir, INSIGHTS_SQLITE_FILE)).mode & 0o777).toBe(0o600);
+    } finally {
+      await store.close();
+    }
+    // What a restart would open.
+    const reopened = openSqliteInsightStore(dir);
+    try {
+      expect(await reopened.voteTotals(0)).toEqual([{ page: '/manage', section: '', yes: 1, no: 1 }]);
+      expect((await reopened.comments(0, 10)).map((c) => c.comment)).toEqual(['before']);
+      expect(await reopened.countTotals('2025-01-01')).toEqual([{ kind: 'code-lookup', key: 'CID3006', count: 3 }]);
+      expect(await reopened.hit('client', NOW)).toBe(3);
+    } finally {
+      await reopened.close();
+    }
+  });
 });
 
 describePostgres('the PostgreSQL insight store', () => {

@@ -97,6 +97,12 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies, 
     invalid: (req, res, { values, errors }) => renderForm(req, res, deps, current().site, values, errors),
     'not-stored': (req, res, { values }) => renderForm(req, res, deps, current().site, values, [], { status: 503, text: NOT_STORED }),
     accepted: (_req, res, { reference }) => res.redirect(303, `/contact/sent?ref=${reference}`),
+    'already-used': (_req, res, { reference }) =>
+      res.status(409).render('pages/contact-already-sent.njk', {
+        pageTitle: 'You have already sent a message with this form',
+        reference,
+        robotsNoindex: true,
+      }),
   };
 
   router.post('/contact', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), async (req, res) => {

@@ -97,6 +97,11 @@ export async function openForm(app: express.Express, url = '/contact', cookie?: 
   return { cookie: cookie ?? setCookie[0]!.split(';')[0]!, token, html: res.text };
 }
 
+/** The form opened again in the same browser (same cookie): a new token, good for one more message. */
+export function newForm(app: express.Express, session: FormSession): Promise<FormSession> {
+  return openForm(app, '/contact', session.cookie);
+}
+
 /** A message that passes every check. */
 export function validFields(overrides: Record<string, string> = {}): Record<string, string> {
   return {
