@@ -5,9 +5,9 @@
 // them as precompressed files. It also times development mode: an article saved, and its new
 // version served.
 //
-// Run with: npm run bench            (100, 1,000 and 10,000 articles; about 15 minutes)
+// Run with: npm run bench            (our content, then 100, 1,000 and 10,000 articles; about 30 minutes)
 //           npm run bench -- --sizes 1000 --duration 3 --rounds 2     (a few minutes)
-// Options:  --sizes 100,1000   --duration <s per run>   --rounds <n>   --connections <n>
+// Options:  --sizes content,100,1000   --duration <s per run>   --rounds <n>   --connections <n>
 //           --no-nginx   --no-dev   --no-load   --ready-timeout <s>   --saves <n, development mode>
 // Needs wrk (apt-get install wrk); nginx with brotli is optional
 // (apt-get install nginx-light libnginx-mod-http-brotli-static).
@@ -19,13 +19,13 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { writeCorpus } = require('./scale/corpus');
+const { copyContent, writeCorpus } = require('./scale/corpus');
 
 const ROOT = path.join(__dirname, '..');
 
 function parseArgs(argv) {
   const options = {
-    sizes: [100, 1000, 10000],
+    sizes: ['content', 100, 1000, 10000],
     duration: 5,
     rounds: 3,
     connections: 50,
@@ -38,7 +38,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => argv[++i];
-    if (flag === '--sizes') options.sizes = value().split(',').map(Number);
+    if (flag === '--sizes')
+      options.sizes = value()
+        .split(',')
+        .map((size) => (size === 'content' ? size : Number(size)));
     else if (flag === '--duration') options.duration = Number(value());
     else if (flag === '--rounds') options.rounds = Number(value());
     else if (flag === '--connections') options.connections = Number(value());
@@ -281,23 +284,36 @@ function printTable(header, rows) {
   for (const row of rows) console.log(line(row));
 }
 
+/** The markdown files of a content folder that are pages (not snippets or data). */
+function countPages(dir) {
+  let count = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    if (entry.isDirectory()) count += countPages(path.join(dir, entry.name));
+    else if (entry.name.endsWith('.md')) count += 1;
+  }
+  return count;
+}
+
 async function benchSize(size, options, work) {
   const dir = path.join(work, `size-${size}`);
   const contentDir = path.join(dir, 'content');
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const corpus = writeCorpus(contentDir, size);
-  const result = { size, corpus };
+  const corpus = size === 'content' ? copyContent(contentDir) : writeCorpus(contentDir, size);
+  const articles = size === 'content' ? countPages(contentDir) : size;
+  const label = size === 'content' ? `our content (${articles} pages)` : `${size} articles`;
+  const result = { size, articles, label, corpus };
 
   const server = await startServer(contentDir, dataDir, options.readyTimeout);
   result.readyMs = server.readyMs;
   result.ready = server.ready;
   result.rssReady = server.rss;
   if (!server.ready) {
-    console.log(`${size} articles: not ready after ${options.readyTimeout} s; skipped`);
+    console.log(`${label}: not ready after ${options.readyTimeout} s; skipped`);
     return result;
   }
-  console.log(`${size} articles: ready in ${fmt(server.readyMs)} ms, RSS ${fmt(server.rss)} MB`);
+  console.log(`${label}: ready in ${fmt(server.readyMs)} ms, RSS ${fmt(server.rss)} MB`);
 
   if (options.load) {
     const routes = [
@@ -377,11 +393,11 @@ async function benchSize(size, options, work) {
 function report(results, options) {
   console.log('\n== Start-up (production mode) ==');
   printTable(
-    ['articles', 'ready ms', 'ms per article', 'RSS at ready MB', 'RSS after load MB', 'plain Express RSS MB'],
+    ['content', 'ready ms', 'ms per page', 'RSS at ready MB', 'RSS after load MB', 'plain Express RSS MB'],
     results.map((r) => [
-      r.size,
+      r.label,
       r.ready ? fmt(r.readyMs) : `> ${options.readyTimeout * 1000}`,
-      r.ready ? fmt(r.readyMs / r.size, 2) : '-',
+      r.ready ? fmt(r.readyMs / r.articles, 2) : '-',
       fmt(r.rssReady),
       fmt(r.rssAfterLoad),
       fmt(r.baselineRss),
@@ -389,7 +405,7 @@ function report(results, options) {
   );
   for (const r of results.filter((x) => x.routes)) {
     console.log(
-      `\n== ${r.size} articles: requests/s at ${options.connections} connections, median of ${options.rounds} runs of ${options.duration} s (spread = (max - min) / median) ==`,
+      `\n== ${r.label}: requests/s at ${options.connections} connections, median of ${options.rounds} runs of ${options.duration} s (spread = (max - min) / median) ==`,
     );
     console.log('Express = plain Express + compression sending the same bytes (search and 404: its article); redirect: bare res.redirect');
     printTable(
@@ -411,8 +427,8 @@ function report(results, options) {
   if (dev.length) {
     console.log(`\n== Development mode: one article saved, until its new version is served (${options.saves} saves) ==`);
     printTable(
-      ['articles', 'ready ms', 'served after ms (median)', 'max', 'slowest request during reload ms'],
-      dev.map((r) => [r.size, fmt(r.dev.readyMs), fmt(median(r.dev.served)), fmt(Math.max(...r.dev.served)), fmt(r.dev.worstProbe)]),
+      ['content', 'ready ms', 'served after ms (median)', 'max', 'slowest request during reload ms'],
+      dev.map((r) => [r.label, fmt(r.dev.readyMs), fmt(median(r.dev.served)), fmt(Math.max(...r.dev.served)), fmt(r.dev.worstProbe)]),
     );
   }
 }

@@ -108,4 +108,32 @@ function writeCorpus(dir, articles) {
   };
 }
 
-module.exports = { writeCorpus };
+/**
+ * A copy of the project's own content, with what the benchmark asks for: the seed article, its
+ * hub, the first code it explains, "login" as the common search and, as the rare one, the first
+ * word (alphabetically, 6 letters or more) that only one file uses.
+ */
+function copyContent(dir) {
+  fs.cpSync(path.join(ROOT, 'content'), dir, { recursive: true });
+  const seedFile = path.join(dir, 'manage', 'mobile-phone.md');
+  const code = /^##.*\b(CID\d{4,5})\b/m.exec(fs.readFileSync(seedFile, 'utf8'))[1];
+  const filesByWord = new Map();
+  const walk = (folder) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('_')) walk(full);
+      else if (entry.name.endsWith('.md')) {
+        const body = fs.readFileSync(full, 'utf8').replace(/^---[\s\S]*?---/, '');
+        for (const word of new Set(body.toLowerCase().match(/[a-z]{6,}/g) ?? [])) filesByWord.set(word, (filesByWord.get(word) ?? 0) + 1);
+      }
+    }
+  };
+  walk(dir);
+  const rare = [...filesByWord]
+    .filter(([, files]) => files === 1)
+    .map(([word]) => word)
+    .sort()[0];
+  return { article: '/manage/mobile-phone', articleFile: seedFile, hub: '/manage', code, common: 'login', rare };
+}
+
+module.exports = { writeCorpus, copyContent };
