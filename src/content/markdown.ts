@@ -47,6 +47,8 @@ export interface RenderedMarkdown {
 export interface MarkdownOptions {
   /** Snippets by name, included with `{{snippet name}}` on a line of its own. */
   snippets?: ReadonlyMap<string, string>;
+  /** Record each section's prose blocks, for the reading-age checks (the server does not need them). */
+  prose?: boolean;
 }
 
 /** An image as a page shows it: its versioned URL and its size in pixels. */
@@ -137,6 +139,8 @@ interface Env {
   result: Omit<RenderedMarkdown, 'html'>;
   /** True while a snippet is being parsed, so snippets cannot include snippets. */
   inSnippet?: boolean;
+  /** Record each section's prose blocks (for the reading-age checks). */
+  prose?: boolean;
   context: MarkdownContext;
 }
 
@@ -182,7 +186,8 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
       token.attrSet('id', id);
       const heading: Heading = { id, text, level: Number(token.tag.slice(1)), line };
       headings.push(heading);
-      const section: Section = { ...heading, body: '', headingCodes: findCodes(text), bodyCodes: [], prose: [] };
+      const section: Section = { id, text, level: heading.level, line, body: '', headingCodes: findCodes(text), bodyCodes: [], prose: undefined };
+      if (env.prose) section.prose = [];
       sections.push(section);
       current = { start: i, section, linksToContact: false };
       owned.push(current);
@@ -196,14 +201,14 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
     for (const child of token.children ?? []) {
       if (child.type === 'softbreak' || child.type === 'hardbreak') {
         childLine += 1;
-        prose += '\n';
+        if (env.prose) prose += '\n';
       } else if (child.type === 'link_open') {
         const href = String(child.attrGet('href') ?? '');
         links.push({ href, line: childLine });
         if (current && isContactLink(href)) current.linksToContact = true;
       } else if (child.type === 'text' || child.type === 'code_inline') {
-        if (child.type === 'text') prose += child.content;
-        if (SNIPPET_LIKE.test(child.content)) {
+        if (child.type === 'text' && env.prose) prose += child.content;
+        if (child.content.includes('{{') && SNIPPET_LIKE.test(child.content)) {
           problems.push({ line: childLine, message: 'a snippet goes on a line of its own, with a blank line before and after: {{snippet name}}' });
         }
         for (const code of findCodes(child.content)) {
@@ -217,7 +222,7 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
       const parts = bodies.get(current.section) ?? [];
       if (parts.length === 0) bodies.set(current.section, parts);
       if (text) parts.push(text);
-      if (prose.trim()) current.section.prose!.push({ text: prose, line });
+      if (env.prose && prose.trim()) current.section.prose?.push({ text: prose, line });
     }
   }
   for (const [section, parts] of bodies) section.body = parts.length === 1 ? ownCopy(parts[0]!) : parts.join(' ');
@@ -433,7 +438,7 @@ export function createMarkdown(
   md.renderer.rules.section_alias = renderAlias;
 
   return (source, context = {}) => {
-    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context };
+    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context, prose: options.prose };
     const html = md.render(source, env);
     return { html, ...env.result };
   };

@@ -5,6 +5,7 @@ const ACCEPTED_FORM = /^(?:cid)?(\d{4,5})$/i;
 
 /** Every distinct code named in a piece of text, in order of first appearance. */
 export function findCodes(text: string): string[] {
+  if (!text.includes('CID')) return [];
   const found = new Set<string>();
   for (const match of text.matchAll(CODE_IN_TEXT)) found.add(`CID${match[1]}`);
   return [...found];

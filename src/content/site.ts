@@ -92,9 +92,9 @@ function build(source: PageSource, rendered: RenderedMarkdown): Page {
   const { body: _body, ...fields } = source;
   const built: Built = {
     html: Buffer.from(rendered.html, 'utf8'),
-    headings: rendered.headings.map((heading) => ({ ...heading, id: ownCopy(heading.id), text: ownCopy(heading.text) })),
-    sections: rendered.sections.map((section) => ({ ...section, id: ownCopy(section.id), text: ownCopy(section.text) })),
-    links: rendered.links.map((link) => ({ ...link, href: ownCopy(link.href) })),
+    headings: rendered.headings.map((heading) => ({ id: ownCopy(heading.id), text: ownCopy(heading.text), level: heading.level, line: heading.line })),
+    sections: rendered.sections,
+    links: rendered.links.map((link) => ({ href: ownCopy(link.href), line: link.line })),
   };
   return source.kind === 'hub' ? { ...(fields as Omit<HubSource, 'body'>), ...built, children: [] } : { ...(fields as Omit<ArticleSource, 'body'>), ...built };
 }
@@ -141,10 +141,15 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
   const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
   rendered.headings = shift(rendered.headings);
   rendered.links = shift(rendered.links);
-  rendered.sections = shift(rendered.sections).map(({ prose, ...s }) => ({
-    ...s,
+  rendered.sections = rendered.sections.map((s) => ({
+    id: ownCopy(s.id),
+    text: ownCopy(s.text),
+    level: s.level,
+    line: s.line + offset,
+    body: s.body,
+    headingCodes: s.headingCodes,
     bodyCodes: shift(s.bodyCodes),
-    ...(options.prose && prose ? { prose: shift(prose) } : {}),
+    prose: options.prose && s.prose ? shift(s.prose) : undefined,
   }));
   return { page: build(source, rendered), bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes), problems };
 }

@@ -82,7 +82,7 @@ export interface LoadOptions {
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
   return buildSite(readContentFiles(contentDir, options.reuse?.files), {
-    renderMarkdown: createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir) }),
+    renderMarkdown: createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir), prose: options.prose }),
     layouts: listLayouts(viewsDir),
     images: readImageFiles(contentDir),
     retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),

@@ -12,6 +12,7 @@ const render = createMarkdown((name, params) => `<${name} data='${JSON.stringify
     ['never-share', 'Never share your code.\n\nWe will never ask for it.\n'],
     ['nested', '{{snippet never-share}}\n'],
   ]),
+  prose: true,
 });
 
 describe('explicit heading ids', () => {
