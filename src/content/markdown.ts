@@ -141,6 +141,8 @@ interface Env {
   inSnippet?: boolean;
   /** Record each section's prose blocks (for the reading-age checks). */
   prose?: boolean;
+  /** Whether the markdown has a character beyond Latin-1, so that V8 holds it, and all cut from it, in two bytes a character. */
+  wideSource?: boolean;
   context: MarkdownContext;
 }
 
@@ -225,7 +227,13 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
       if (env.prose && prose.trim()) current.section.prose?.push({ text: prose, line });
     }
   }
-  for (const [section, parts] of bodies) section.body = parts.length === 1 ? ownCopy(parts[0]!) : parts.join(' ');
+  // A file with one character beyond Latin-1 (an en dash in a heading) is held in two bytes a
+  // character, and so is every piece cut from it: a section of plain text is copied into one byte a character.
+  const wide = /[^\u0000-\u00ff]/;
+  for (const [section, parts] of bodies) {
+    const body = parts.join(' ');
+    section.body = parts.length === 1 || (env.wideSource && !wide.test(body)) ? ownCopy(body) : body;
+  }
   return owned;
 }
 
@@ -438,7 +446,12 @@ export function createMarkdown(
   md.renderer.rules.section_alias = renderAlias;
 
   return (source, context = {}) => {
-    const env: Env = { result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] }, context, prose: options.prose };
+    const env: Env = {
+      result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] },
+      context,
+      prose: options.prose,
+      wideSource: /[^\u0000-\u00ff]/.test(source),
+    };
     const html = md.render(source, env);
     return { html, ...env.result };
   };
