@@ -107,6 +107,9 @@ export function uniqueSlug(slug: string, used: Set<string>): string {
 const EXPLICIT_ID = /\s*\{#([^}]*)\}\s*$/;
 const VALID_ID = /^[a-z0-9][a-z0-9-]*$/;
 
+/** A character V8 cannot hold in one byte (or a rare control character, which only costs a copy). */
+const BEYOND_LATIN1 = /[^\t\n\r\x20-\xff]/;
+
 /** The link added to a section that owns a code and has no link to the contact form. */
 export function contactLinkHtml(code: string, escape: (text: string) => string): string {
   return `<p class="app-contact-code"><a href="${escape(`/contact?error=${encodeURIComponent(code)}`)}">Contact us about ${escape(code)}</a></p>\n`;
@@ -229,10 +232,9 @@ function recordStructure(tokens: Token[], env: Env): { start: number; section: S
   }
   // A file with one character beyond Latin-1 (an en dash in a heading) is held in two bytes a
   // character, and so is every piece cut from it: a section of plain text is copied into one byte a character.
-  const wide = /[^\u0000-\u00ff]/;
   for (const [section, parts] of bodies) {
     const body = parts.join(' ');
-    section.body = parts.length === 1 || (env.wideSource && !wide.test(body)) ? ownCopy(body) : body;
+    section.body = parts.length === 1 || (env.wideSource && !BEYOND_LATIN1.test(body)) ? ownCopy(body) : body;
   }
   return owned;
 }
@@ -450,7 +452,7 @@ export function createMarkdown(
       result: { headings: [], sections: [], links: [], orphanCodes: [], problems: [] },
       context,
       prose: options.prose,
-      wideSource: /[^\u0000-\u00ff]/.test(source),
+      wideSource: BEYOND_LATIN1.test(source),
     };
     const html = md.render(source, env);
     return { html, ...env.result };
