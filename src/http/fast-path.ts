@@ -73,9 +73,9 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
     // The rare client that takes no encoding gets the body unpacked, by Express.
     if (accepted.length === 0) return false;
     const chosen = body.representation(accepted)!;
-    log(req, res, path);
     const notModified = notModifiedEtag(body, chosen, req.headers['if-none-match']);
     if (notModified) {
+      log(req, res, path);
       res.writeHead(304, [...common, 'Content-Type', body.type, 'Cache-Control', policy, 'Vary', 'Accept-Encoding', 'ETag', notModified]);
       res.end();
       return true;
@@ -91,6 +91,7 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
       ];
       blocks.set(chosen.form, headers);
     }
+    log(req, res, path);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
     else res.end(chosen.form.bytes);
@@ -123,7 +124,7 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
     if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, () => path);
   };
 
-  return (req, res) => {
+  const answer: FastPath = (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = req.url;
     if (path === undefined || !PLAIN_PATH.test(path) || EXPRESS_FIRST.test(path)) return false;
@@ -154,6 +155,18 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
       return codeRedirect(req, res, path, rendered.site, path.slice(CODE_PREFIX.length));
     }
     return false;
+  };
+
+  return (req, res) => {
+    try {
+      return answer(req, res);
+    } catch (error) {
+      // A page that cannot be made, say: Express tries again, and answers a failure with its error page (and logs it).
+      logger.warn({ err: error, method: req.method, path: req.url?.slice(0, 200) }, 'fast path failed: Express answers instead');
+      if (!res.headersSent) return false;
+      res.destroy();
+      return true;
+    }
   };
 }
 

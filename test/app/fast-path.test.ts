@@ -11,7 +11,9 @@ import type { Lifecycle } from '../../src/http/lifecycle';
 import { createServer } from '../../src/http/serve';
 import type { InsightEvent } from '../../src/insights/events';
 import { redirectKey } from '../../src/content/schema';
+import type { PreparedBody } from '../../src/render/prepared';
 import { compressionSettled } from '../../src/render/prepared';
+import type { RenderedSite } from '../../src/render/rendered-site';
 import { startUp } from '../../src/render/startup';
 import { testConfig } from '../helpers/app';
 import { isPlainCanonical } from '../../src/http/fast-path';
@@ -37,14 +39,14 @@ const config = testConfig({ contentDir: moved, logLevel: 'info' });
 const startup = startUp(config);
 
 /** The app over the moved fixture, with or without its fast path, on its own server. */
-async function serve(fastPath: boolean): Promise<Served> {
+async function serve(fastPath: boolean, current = (): RenderedSite => startup.rendered): Promise<Served> {
   const logged: Record<string, unknown>[] = [];
   const warnings: string[] = [];
   const lines = new Writable({
     write(chunk: Buffer, _encoding, done) {
       const entry = JSON.parse(chunk.toString()) as Record<string, unknown>;
       if (entry.msg === 'request') logged.push(entry);
-      else if (entry.level === 40) warnings.push(String(entry.msg));
+      else if (Number(entry.level) >= 40) warnings.push(String(entry.msg));
       done();
     },
   });
@@ -55,7 +57,7 @@ async function serve(fastPath: boolean): Promise<Served> {
     views: startup.views,
     assets: startup.assets,
     logger: pino({ level: 'info' }, lines),
-    current: () => startup.rendered,
+    current,
     lifecycle,
     insights: { record: (event) => insights.push(event) },
     fastPath,
@@ -266,6 +268,32 @@ describe('the fast path', () => {
     expect(notModified).toEqual(await send(express_, '/guides/mobile-phone', { 'Accept-Encoding': ALL, 'If-None-Match': '*' }));
     expect(notModified.status).toBe(304);
     expect(notModified.headers).toContain('Connection: close');
+  });
+});
+
+describe('a page that fails', () => {
+  /** The site, but one page cannot be had (as when pages are made on first request and that fails). */
+  class Failing extends Map<string, PreparedBody> {
+    override get(key: string): PreparedBody | undefined {
+      if (key === '/guides/security-codes') throw new Error('cannot render');
+      return super.get(key);
+    }
+  }
+  const failing: RenderedSite = { ...startup.rendered, pages: new Failing(startup.rendered.pages) };
+
+  it('is answered by Express with its error page, as without the fast path', async () => {
+    const ours = await serve(true, () => failing);
+    const theirs = await serve(false, () => failing);
+    try {
+      const answer = await send(ours, '/guides/security-codes', { 'Accept-Encoding': 'gzip' });
+      expect(answer.status).toBe(500);
+      expect(answer).toEqual(await send(theirs, '/guides/security-codes', { 'Accept-Encoding': 'gzip' }));
+      expect(ours.warnings).toEqual(['fast path failed: Express answers instead', 'request failed']);
+      expect(theirs.warnings).toEqual(['request failed']);
+      expect((await send(ours, '/guides/mobile-phone', { 'Accept-Encoding': 'gzip' })).status).toBe(200);
+    } finally {
+      for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
+    }
   });
 });
 
