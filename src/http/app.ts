@@ -12,7 +12,8 @@ import type { Logger } from '../logger';
 import { errorHandler, notFound } from './middleware/errors';
 import type { Lifecycle } from './lifecycle';
 import { createLifecycle } from './lifecycle';
-import { allowMethods, redirectToCanonical, rejectBadRequests, takeTurns, warnUntrustedProxy } from './middleware/requests';
+import { allowMethods, redirectToCanonical, rejectBadRequests, takeTurns, untrustedProxyCheck } from './middleware/requests';
+import { answerFirst, createFastPath, headersSetBy } from './fast-path';
 import { returnLink } from './middleware/return-link';
 import { securityHeaders } from './middleware/security';
 import { contact } from './routes/contact';
@@ -41,6 +42,8 @@ export interface AppDependencies {
   insights?: InsightRecorder;
   /** Where "Was this page helpful?" answers are stored. Without it the form shows but cannot send. */
   feedback?: FeedbackDependencies;
+  /** Answer prepared pages, files and code redirects before Express (see createFastPath); on unless false. */
+  fastPath?: boolean;
 }
 
 /** Builds the Express app: middleware in order, routes, then 404 and the error handler. */
@@ -54,6 +57,7 @@ export function createApp({
   lifecycle = createLifecycle(),
   insights = NO_INSIGHTS,
   feedback: feedbackDeps,
+  fastPath = true,
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -66,10 +70,14 @@ export function createApp({
   app.use(logRequests(logger));
   // Health first: cheap, and answered however many page requests are waiting behind takeTurns.
   app.use(health({ current, outbox: contactDeps.outbox, lifecycle, timeoutMs: config.server.readyTimeoutMs, logger }));
-  app.use(warnUntrustedProxy(config.trustProxy, (message) => logger.warn(message)));
+  const checkProxy = untrustedProxyCheck(config.trustProxy, (message) => logger.warn(message));
+  app.use((req, _res, next) => {
+    checkProxy(req.headers);
+    next();
+  });
   app.use(takeTurns());
-  app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
-  if (config.robotsDisallowAll) app.use(noindex());
+  const common = [securityHeaders({ https: config.baseUrl.startsWith('https:') }), ...(config.robotsDisallowAll ? [noindex()] : [])];
+  app.use(common);
   app.use(rejectBadRequests());
   app.use(allowMethods(['/contact', '/feedback']));
 
@@ -87,5 +95,10 @@ export function createApp({
 
   app.use(notFound(current));
   app.use(errorHandler(logger));
+
+  if (fastPath) {
+    const commonHeaders = common.flatMap(headersSetBy);
+    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }));
+  }
   return app;
 }

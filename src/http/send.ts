@@ -4,8 +4,22 @@ import { compressFast } from '../render/prepared';
 import type { CachePolicy } from './cache';
 
 /** The encodings a client accepts, in the order we prefer them: br, then gzip. */
-export function acceptedEncodings(acceptEncoding: string | undefined): Encoding[] {
-  if (!acceptEncoding) return [];
+export function acceptedEncodings(acceptEncoding: string | undefined): readonly Encoding[] {
+  if (!acceptEncoding) return NONE;
+  let known = recentlyAccepted.get(acceptEncoding);
+  if (!known) {
+    known = parseAcceptEncoding(acceptEncoding);
+    // Browsers send a handful of distinct values; a client sending a new one each time only clears this.
+    if (recentlyAccepted.size >= 64) recentlyAccepted.clear();
+    if (acceptEncoding.length <= 256) recentlyAccepted.set(acceptEncoding, known);
+  }
+  return known;
+}
+
+const NONE: readonly Encoding[] = Object.freeze([]);
+const recentlyAccepted = new Map<string, readonly Encoding[]>();
+
+function parseAcceptEncoding(acceptEncoding: string): readonly Encoding[] {
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -15,7 +29,7 @@ export function acceptedEncodings(acceptEncoding: string | undefined): Encoding[
     accepted.set(name!.trim(), /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(q ? q[1]! : '1') ? weight : 0);
   }
   const weight = (name: string): number => accepted.get(name) ?? accepted.get('*') ?? 0;
-  return (['br', 'gzip'] as const).filter((name) => weight(name) > 0);
+  return Object.freeze((['br', 'gzip'] as const).filter((name) => weight(name) > 0));
 }
 
 /** Whether If-None-Match names one of the ETags (weak comparison, as RFC 9110 asks for it). */
@@ -26,27 +40,34 @@ function matchesEtag(header: string | undefined, etags: string[]): boolean {
 }
 
 /**
- * Sends a prepared body with the ETag of the form sent, answering 304 to a matching
- * If-None-Match. The ETag of an encoding's best form also matches before that form is made
- * (after a restart, say): it names bytes that never change, so the client's copy is current.
+ * The ETag to answer a conditional request with 304, or undefined to send the body. The ETag of
+ * an encoding's best form also matches before that form is made (after a restart, say): it names
+ * bytes that never change, so the client's copy is current.
  */
+export function notModifiedEtag(prepared: PreparedBody, chosen: Chosen | undefined, ifNoneMatch: string | undefined): string | undefined {
+  if (!ifNoneMatch) return undefined;
+  const etag = chosen ? chosen.form.etag : prepared.etag;
+  const best = chosen ? prepared.bestEtag(chosen.encoding) : prepared.etag;
+  if (!matchesEtag(ifNoneMatch, [etag, best])) return undefined;
+  return matchesEtag(ifNoneMatch, [etag]) ? etag : best;
+}
+
+type Chosen = NonNullable<ReturnType<PreparedBody['representation']>>;
+
+/** Sends a prepared body with the ETag of the form sent, answering 304 to a matching If-None-Match (see notModifiedEtag). */
 export function sendPrepared(req: Request, res: Response, prepared: PreparedBody, cacheControl: CachePolicy, status = 200): void {
   res.status(status);
   res.setHeader('Content-Type', prepared.type);
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Vary', 'Accept-Encoding');
   const chosen = prepared.representation(acceptedEncodings(req.headers['accept-encoding']));
-  const etag = chosen ? chosen.form.etag : prepared.etag;
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (status === 200 && ifNoneMatch) {
-    const best = chosen ? prepared.bestEtag(chosen.encoding) : prepared.etag;
-    if (matchesEtag(ifNoneMatch, [etag, best])) {
-      res.setHeader('ETag', matchesEtag(ifNoneMatch, [etag]) ? etag : best);
-      res.status(304).end();
-      return;
-    }
+  const notModified = status === 200 ? notModifiedEtag(prepared, chosen, req.headers['if-none-match']) : undefined;
+  if (notModified) {
+    res.setHeader('ETag', notModified);
+    res.status(304).end();
+    return;
   }
-  res.setHeader('ETag', etag);
+  res.setHeader('ETag', chosen ? chosen.form.etag : prepared.etag);
   const body = chosen ? chosen.form.bytes : prepared.body;
   if (chosen) res.setHeader('Content-Encoding', chosen.encoding);
   res.setHeader('Content-Length', String(body.length));
@@ -95,7 +116,12 @@ export function renderDynamic(
  */
 export function sendRedirect(res: Response, status: 301 | 302 | 303 | 307 | 308, location: string): void {
   res.statusCode = status;
-  res.setHeader('Location', /^[\x21-\x7e]*$/.test(location) ? location : location.replace(/[^\x21-\x7e]+/g, encodeURIComponent));
+  res.setHeader('Location', locationHeader(location));
   res.setHeader('Content-Length', '0');
   res.end();
+}
+
+/** A Location header value: spaces and characters beyond ASCII percent-encoded, `%` left alone (as Express does). */
+export function locationHeader(location: string): string {
+  return /^[\x21-\x7e]*$/.test(location) ? location : location.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
 }

@@ -18,20 +18,43 @@ export function createServer(app: RequestListener, limits: ServerConfig, lifecyc
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      ServerResponse: drainingAware(lifecycle),
     },
     app,
   );
   server.maxConnections = limits.maxConnections;
-  // Checked when the response's head is written, not when the request arrived: a request whose
-  // body was still coming in when draining began must be answered with Connection: close too.
-  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
-    res.writeHead = (...args: unknown[]) => {
-      if (lifecycle.draining && !res.headersSent) res.setHeader('Connection', 'close');
-      return writeHead(...args);
-    };
-  });
   return server;
+}
+
+/**
+ * Responses that say `Connection: close` while the lifecycle is draining. Checked when the
+ * response's head is written, not when the request arrived: a request whose body was still coming
+ * in when draining began must be answered with Connection: close too. Every way of sending
+ * (`res.end` alone, `writeHead` with headers) goes through writeHead. It is set on each response
+ * rather than on the prototype because Express replaces the prototype of the responses it handles.
+ */
+function drainingAware(lifecycle: Lifecycle): typeof http.ServerResponse {
+  // Called with each response as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const writeHead = http.ServerResponse.prototype.writeHead as (this: http.ServerResponse, ...args: unknown[]) => http.ServerResponse;
+  function writeHeadWhileDraining(this: http.ServerResponse, status: number, reason?: unknown, headers?: unknown): http.ServerResponse {
+    if (lifecycle.draining && !this.headersSent) {
+      // Headers given as a list (the fast path's) get it last, where setHeader would have put it.
+      if (Array.isArray(reason)) reason = closing(reason as string[]);
+      else if (Array.isArray(headers)) headers = closing(headers as string[]);
+      else this.setHeader('Connection', 'close');
+    }
+    return writeHead.call(this, status, reason, headers);
+  }
+  const closing = (headers: string[]): string[] =>
+    headers.some((value, i) => i % 2 === 0 && value.toLowerCase() === 'connection') ? headers : [...headers, 'Connection', 'close'];
+  class DrainingAwareResponse extends http.ServerResponse {
+    constructor(req: http.IncomingMessage) {
+      super(req);
+      (this as { writeHead: unknown }).writeHead = writeHeadWhileDraining;
+    }
+  }
+  return DrainingAwareResponse as typeof http.ServerResponse;
 }
 
 export interface ShutdownDependencies {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../logger';
 
@@ -6,15 +7,21 @@ const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 /** One log line per request: method, path (never the query), status and time taken. */
 export function logRequests(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      // The path only: query strings can hold what people typed into search or forms.
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const entry = { method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-      // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
-      if (HEALTH_PATHS.has(req.path) && res.statusCode < 500) logger.debug(entry, 'request');
-      else logger.info(entry, 'request');
-    });
+    logWhenFinished(logger, req, res, () => req.path);
     next();
   };
+}
+
+/** Logs one request (see logRequests) when its response has been sent; `pathOf` gives its path without the query. */
+export function logWhenFinished(logger: Logger, req: IncomingMessage, res: ServerResponse, pathOf: () => string): void {
+  const start = process.hrtime.bigint();
+  res.on('finish', () => {
+    // The path only: query strings can hold what people typed into search or forms.
+    const path = pathOf();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const entry = { method: req.method, path: path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+    // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
+    if (HEALTH_PATHS.has(path) && res.statusCode < 500) logger.debug(entry, 'request');
+    else logger.info(entry, 'request');
+  });
 }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { CACHE } from '../cache';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import createHttpError from './http-error';
@@ -102,14 +103,22 @@ export function takeTurns(options: { maxQueued: number } = { maxQueued: 10_000 }
  * contact form's rate limit then sees the proxy's address and puts every patient in one bucket.
  */
 export function warnUntrustedProxy(trustProxy: number, warn: (message: string) => void): RequestHandler {
-  let warned = trustProxy > 0;
+  const check = untrustedProxyCheck(trustProxy, warn);
   return (req, _res, next) => {
-    if (!warned && req.headers['x-forwarded-for'] !== undefined) {
+    check(req.headers);
+    next();
+  };
+}
+
+/** The check warnUntrustedProxy makes, for anything that answers requests before Express: it warns once, whoever calls it. */
+export function untrustedProxyCheck(trustProxy: number, warn: (message: string) => void): (headers: IncomingHttpHeaders) => void {
+  let warned = trustProxy > 0;
+  return (headers) => {
+    if (!warned && headers['x-forwarded-for'] !== undefined) {
       warned = true;
       warn(
         'requests carry X-Forwarded-For but TRUST_PROXY is 0: every client looks like the proxy (set TRUST_PROXY to the number of proxies)',
       );
     }
-    next();
   };
 }
