@@ -1,4 +1,3 @@
-import MiniSearch from 'minisearch';
 import stem from 'wink-porter2-stemmer';
 
 /**
@@ -22,8 +21,52 @@ const NEGATIONS = new Set(
   ),
 );
 
-/** Splits text into words the way minisearch does: at spaces and punctuation. */
-export const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+/** Where minisearch splits text into words: line breaks, spaces and punctuation. */
+const SEPARATOR = /[\n\r\p{Z}\p{P}]/u;
+/** For each ASCII character, whether it separates words. */
+const ASCII_SEPARATOR = Array.from({ length: 128 }, (_, code) => SEPARATOR.test(String.fromCharCode(code)));
+const separates = new Map<number, boolean>();
+
+/**
+ * Splits text into words the way minisearch's default tokenizer does (at line breaks, spaces and
+ * punctuation, keeping symbols and marks), without its empty strings. A loop over character
+ * codes: indexing every section at start-up splits millions of words, and a Unicode regular
+ * expression split costs several times more.
+ */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    let separator: boolean;
+    if (code < 128) separator = ASCII_SEPARATOR[code]!;
+    else {
+      const point = text.codePointAt(i)!;
+      let known = separates.get(point);
+      if (known === undefined) {
+        known = SEPARATOR.test(String.fromCodePoint(point));
+        if (separates.size < 10_000) separates.set(point, known);
+      }
+      separator = known;
+      if (point > 0xffff) {
+        if (separator && start >= 0) {
+          words.push(text.slice(start, i));
+          start = -1;
+        } else if (!separator && start < 0) start = i;
+        i += 1;
+        continue;
+      }
+    }
+    if (separator) {
+      if (start >= 0) {
+        words.push(text.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
+}
 
 const MAX_REMEMBERED_STEMS = 100_000;
 
