@@ -121,20 +121,30 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export function buildExcerpt(text: string, matchedTerms: string[], processTerm: TermProcessor = defaultProcessTerm): ExcerptPart[] {
   const terms = [...new Set(matchedTerms.map((t) => t.toLowerCase()))].filter((t) => t.length > 0);
   const matches: [number, number][] = [];
+  /** Where the excerpt starts and ends: around the first match, once there is one. */
+  const window = (first: number): [number, number] => {
+    const from = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
+    let to = Math.min(text.length, from + EXCERPT_LENGTH);
+    if (to < text.length) {
+      const space = text.lastIndexOf(' ', to);
+      if (space > from + EXCERPT_LENGTH / 2) to = space;
+    }
+    return [from, to];
+  };
+  let end = Infinity;
   if (terms.length > 0) {
+    // Words after the excerpt's end are never shown: the scan stops there.
     for (const word of text.matchAll(WORD)) {
+      if (word.index >= end) break;
       const lower = word[0].toLowerCase();
       const term = processTerm(lower);
-      if (terms.some((t) => lower.startsWith(t) || term === t)) matches.push([word.index, word.index + word[0].length]);
+      if (!terms.some((t) => lower.startsWith(t) || term === t)) continue;
+      if (matches.length === 0) end = window(word.index)[1];
+      matches.push([word.index, word.index + word[0].length]);
     }
   }
-  const first = matches[0]?.[0] ?? -1;
-  const start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
-  let end = Math.min(text.length, start + EXCERPT_LENGTH);
-  if (end < text.length) {
-    const space = text.lastIndexOf(' ', end);
-    if (space > start + EXCERPT_LENGTH / 2) end = space;
-  }
+  const [start, stop] = window(matches[0]?.[0] ?? -1);
+  end = stop;
   const parts: ExcerptPart[] = [];
   if (start > 0) parts.push({ text: '… ', mark: false });
   let last = start;
