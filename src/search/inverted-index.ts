@@ -1,6 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { TermProcessor } from './terms';
-import { tokenize } from './terms';
+import { ASCII_SEPARATOR, separatesAt } from './terms';
 
 /**
  * A full-text index in typed arrays: for each term, the documents that hold it (in the order
@@ -79,6 +79,9 @@ interface Segment {
 
 /** What a token of text reads as, remembered for every token seen. */
 interface Token {
+  /** The token as written. */
+  raw: string;
+  hash: number;
   /** The term id, or -1 for a word search ignores. */
   term: number;
   lower: string;
@@ -173,7 +176,9 @@ class Scratch {
 }
 
 export class InvertedIndex<T> {
-  private readonly tokens = new Map<string, Token>();
+  /** Every token seen, and an open-addressing table of them by hash, looked up without slicing the text. */
+  private readonly tokens: Token[] = [];
+  private slots = new Int32Array(1 << 12);
   private readonly termIds = new Map<string, number>();
   private readonly termText: string[] = [];
   /** Live documents with each term, per field: [term * 3 + field]. */
@@ -217,7 +222,7 @@ export class InvertedIndex<T> {
   /** Every word of live documents, lower case, with how often it occurs (for spelling suggestions). */
   wordCounts(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const { lower, count } of this.tokens.values()) if (count > 0) counts.set(lower, (counts.get(lower) ?? 0) + count);
+    for (const { lower, count } of this.tokens) if (count > 0) counts.set(lower, (counts.get(lower) ?? 0) + count);
     return counts;
   }
 
@@ -333,10 +338,28 @@ export class InvertedIndex<T> {
     const stamp = ++this.stamp;
     const shift = SHIFT[field]!;
     const max = MAX_TF[field]!;
+    const step = 2 ** shift;
     let length = 0;
-    for (const raw of tokenize(text)) {
-      if (raw === '') continue;
-      const token = this.tokens.get(raw) ?? this.token(raw);
+    let start = -1;
+    let hash = 0;
+    const end = text.length;
+    for (let i = 0; i <= end; i += 1) {
+      const code = i < end ? text.charCodeAt(i) : 32;
+      if (!(code < 128 ? ASCII_SEPARATOR[code] === 1 : separatesAt(text, i))) {
+        if (start < 0) {
+          start = i;
+          hash = 0x811c9dc5;
+        }
+        hash = Math.imul(hash ^ code, 0x01000193);
+        if (code >= 0xd800 && code < 0xdc00 && i + 1 < end) {
+          i += 1;
+          hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+        }
+        continue;
+      }
+      if (start < 0) continue;
+      const token = this.find(text, start, i, hash);
+      start = -1;
       token.count += sign;
       if (token.seen !== stamp) {
         token.seen = stamp;
@@ -346,12 +369,39 @@ export class InvertedIndex<T> {
       if (term < 0) continue;
       const packed = this.scratch[term]!;
       if (packed === 0) touched.push(term);
-      if (((packed >>> shift) & max) < max) this.scratch[term] = packed + 2 ** shift;
+      if (((packed >>> shift) & max) < max) this.scratch[term] = packed + step;
     }
     return length;
   }
 
-  private token(raw: string): Token {
+  /** The token text.slice(from, to), whose hash is `hash`: found in the table, or added to it. */
+  private find(text: string, from: number, to: number, hash: number): Token {
+    const mask = this.slots.length - 1;
+    const length = to - from;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const slot = this.slots[at]!;
+      if (slot === 0) {
+        const token = this.token(text.slice(from, to), hash);
+        this.slots[at] = this.tokens.length;
+        if (this.tokens.length * 2 > this.slots.length) this.rehash();
+        return token;
+      }
+      const token = this.tokens[slot - 1]!;
+      if (token.hash === hash && token.raw.length === length && text.startsWith(token.raw, from)) return token;
+    }
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    this.tokens.forEach((token, i) => {
+      let at = token.hash & mask;
+      while (this.slots[at] !== 0) at = (at + 1) & mask;
+      this.slots[at] = i + 1;
+    });
+  }
+
+  private token(raw: string, hash: number): Token {
     const processed = this.processTerm(raw);
     let term = -1;
     if (processed) {
@@ -370,8 +420,8 @@ export class InvertedIndex<T> {
         this.tree?.set(processed, term);
       }
     }
-    const token: Token = { term, lower: raw.toLowerCase(), seen: 0, count: 0 };
-    this.tokens.set(raw, token);
+    const token: Token = { raw, hash, term, lower: raw.toLowerCase(), seen: 0, count: 0 };
+    this.tokens.push(token);
     return token;
   }
 
