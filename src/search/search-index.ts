@@ -111,7 +111,35 @@ export function queryTerms(query: string, processTerm: TermProcessor = defaultPr
   return termsOf(query, processTerm);
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A letter or digit: what excerpts mark words of. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) => (WORD_CHARACTER.test(String.fromCharCode(code)) ? 1 : 0));
+
+/**
+ * Calls `visit(from, to)` for each run of letters and digits in the text, until it returns
+ * false. A loop over character codes: a Unicode regular expression costs several times more.
+ */
+function eachWord(text: string, visit: (from: number, to: number) => boolean): void {
+  let from = -1;
+  for (let i = 0; i <= text.length; i += 1) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    let width = 1;
+    let letter: boolean;
+    if (code < 128) letter = ASCII_WORD[code] === 1;
+    else {
+      const point = text.codePointAt(i)!;
+      if (point > 0xffff) width = 2;
+      letter = WORD_CHARACTER.test(String.fromCodePoint(point));
+    }
+    if (letter) {
+      if (from < 0) from = i;
+    } else if (from >= 0) {
+      if (!visit(from, i)) return;
+      from = -1;
+    }
+    i += width - 1;
+  }
+}
 
 /**
  * An excerpt of about 160 characters around the first match, split into marked and plain parts.
@@ -120,6 +148,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
  */
 export function buildExcerpt(text: string, matchedTerms: string[], processTerm: TermProcessor = defaultProcessTerm): ExcerptPart[] {
   const terms = [...new Set(matchedTerms.map((t) => t.toLowerCase()))].filter((t) => t.length > 0);
+  const initials = new Set(terms.map((t) => t[0]!));
   const matches: [number, number][] = [];
   /** Where the excerpt starts and ends: around the first match, once there is one. */
   const window = (first: number): [number, number] => {
@@ -133,15 +162,19 @@ export function buildExcerpt(text: string, matchedTerms: string[], processTerm: 
   };
   let end = Infinity;
   if (terms.length > 0) {
-    // Words after the excerpt's end are never shown: the scan stops there.
-    for (const word of text.matchAll(WORD)) {
-      if (word.index >= end) break;
-      const lower = word[0].toLowerCase();
-      const term = processTerm(lower);
-      if (!terms.some((t) => lower.startsWith(t) || term === t)) continue;
-      if (matches.length === 0) end = window(word.index)[1];
-      matches.push([word.index, word.index + word[0].length]);
-    }
+    // Words after the excerpt's end are never shown: the scan stops there. A stem starts with
+    // its word's first letter, except "not" (from "doesn", "cannot"), so only words that start
+    // with a term's first letter are read further.
+    const negation = terms.includes('not');
+    eachWord(text, (from, to) => {
+      if (from >= end) return false;
+      if (!negation && !initials.has(text[from]!.toLowerCase())) return true;
+      const lower = text.slice(from, to).toLowerCase();
+      if (!terms.some((t) => lower.startsWith(t)) && !terms.includes(processTerm(lower)!)) return true;
+      if (matches.length === 0) end = window(from)[1];
+      matches.push([from, to]);
+      return true;
+    });
   }
   const [start, stop] = window(matches[0]?.[0] ?? -1);
   end = stop;
