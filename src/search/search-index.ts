@@ -1,12 +1,12 @@
-import MiniSearch from 'minisearch';
-import type { Query, SearchResult as MiniResult } from 'minisearch';
 import type { Site } from '../content/site';
 import { sectionUrl } from '../content/urls';
 import { codesInQuery } from '../content/reference-codes';
 import type { Synonyms } from './synonyms';
 import { compileSynonyms, groupQuery, synonymTerms } from './query';
 import type { QueryGroup } from './query';
-import { buildVocabulary, correctSpelling, countWords } from './suggest';
+import { correctSpelling, vocabularyOf } from './suggest';
+import type { FieldTexts, GroupQuery, RankedMatches } from './inverted-index';
+import { InvertedIndex } from './inverted-index';
 import type { TermProcessor } from './terms';
 import { createTermProcessor, termsOf, tokenize } from './terms';
 
@@ -66,6 +66,13 @@ export interface SearchIndexOptions {
   stemming?: boolean;
   /** Groups of words and phrases that mean the same thing (content/_data/synonyms.yml). */
   synonyms?: Synonyms;
+  /**
+   * The index built last (development mode): it is reused, and only sections whose text changed
+   * are indexed again. It must not be used after this.
+   */
+  previous?: SearchIndex;
+  /** How many answers `answer` remembers, most recently asked kept (default 256; 0 remembers none). */
+  cacheSize?: number;
 }
 
 /** Every section of every article, and each hub section that explains a code, one document each. */
@@ -104,7 +111,35 @@ export function queryTerms(query: string, processTerm: TermProcessor = defaultPr
   return termsOf(query, processTerm);
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A letter or digit: what excerpts mark words of. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) => (WORD_CHARACTER.test(String.fromCharCode(code)) ? 1 : 0));
+
+/**
+ * Calls `visit(from, to)` for each run of letters and digits in the text, until it returns
+ * false. A loop over character codes: a Unicode regular expression costs several times more.
+ */
+function eachWord(text: string, visit: (from: number, to: number) => boolean): void {
+  let from = -1;
+  for (let i = 0; i <= text.length; i += 1) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    let width = 1;
+    let letter: boolean;
+    if (code < 128) letter = ASCII_WORD[code] === 1;
+    else {
+      const point = text.codePointAt(i)!;
+      if (point > 0xffff) width = 2;
+      letter = WORD_CHARACTER.test(String.fromCodePoint(point));
+    }
+    if (letter) {
+      if (from < 0) from = i;
+    } else if (from >= 0) {
+      if (!visit(from, i)) return;
+      from = -1;
+    }
+    i += width - 1;
+  }
+}
 
 /**
  * An excerpt of about 160 characters around the first match, split into marked and plain parts.
@@ -113,21 +148,36 @@ const WORD = /[\p{L}\p{N}]+/gu;
  */
 export function buildExcerpt(text: string, matchedTerms: string[], processTerm: TermProcessor = defaultProcessTerm): ExcerptPart[] {
   const terms = [...new Set(matchedTerms.map((t) => t.toLowerCase()))].filter((t) => t.length > 0);
+  const initials = new Set(terms.map((t) => t[0]!));
   const matches: [number, number][] = [];
-  if (terms.length > 0) {
-    for (const word of text.matchAll(WORD)) {
-      const lower = word[0].toLowerCase();
-      const term = processTerm(lower);
-      if (terms.some((t) => lower.startsWith(t) || term === t)) matches.push([word.index, word.index + word[0].length]);
+  /** Where the excerpt starts and ends: around the first match, once there is one. */
+  const window = (first: number): [number, number] => {
+    const from = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
+    let to = Math.min(text.length, from + EXCERPT_LENGTH);
+    if (to < text.length) {
+      const space = text.lastIndexOf(' ', to);
+      if (space > from + EXCERPT_LENGTH / 2) to = space;
     }
+    return [from, to];
+  };
+  let end = Infinity;
+  if (terms.length > 0) {
+    // Words after the excerpt's end are never shown: the scan stops there. A stem starts with
+    // its word's first letter, except "not" (from "doesn", "cannot"), so only words that start
+    // with a term's first letter are read further.
+    const negation = terms.includes('not');
+    eachWord(text, (from, to) => {
+      if (from >= end) return false;
+      if (!negation && !initials.has(text[from]!.toLowerCase())) return true;
+      const lower = text.slice(from, to).toLowerCase();
+      if (!terms.some((t) => lower.startsWith(t)) && !terms.includes(processTerm(lower)!)) return true;
+      if (matches.length === 0) end = window(from)[1];
+      matches.push([from, to]);
+      return true;
+    });
   }
-  const first = matches[0]?.[0] ?? -1;
-  const start = first > 60 ? text.lastIndexOf(' ', first - 40) + 1 : 0;
-  let end = Math.min(text.length, start + EXCERPT_LENGTH);
-  if (end < text.length) {
-    const space = text.lastIndexOf(' ', end);
-    if (space > start + EXCERPT_LENGTH / 2) end = space;
-  }
+  const [start, stop] = window(matches[0]?.[0] ?? -1);
+  end = stop;
   const parts: ExcerptPart[] = [];
   if (start > 0) parts.push({ text: '… ', mark: false });
   let last = start;
@@ -152,69 +202,109 @@ export interface SearchIndex {
 }
 
 /** Misspellings are allowed in words of 4 letters or more: one letter in 4–9, two from 10. */
-const fuzzy = (term: string): number | false => (term.length >= 10 ? 2 : term.length >= 4 ? 1 : false);
+const fuzzy = (term: string): number => (term.length >= 10 ? 2 : term.length >= 4 ? 1 : 0);
 /** Other words from a synonym group count a little less than the words typed. */
 const SYNONYM_WEIGHT = 0.85;
 /** A query "finds little" when it has fewer results than this, or finds them only through misspellings. */
 const FEW_RESULTS = 3;
+/** Answers remembered per index: an outage sends many patients to the same few searches. */
+export const DEFAULT_CACHE_SIZE = 256;
+/** An update that leaves more removed documents than this share of the live ones builds afresh. */
+const MAX_REMOVED_SHARE = 0.25;
+const MAX_UPDATES = 16;
 
-/** The minisearch query for one pass over the grouped words of a query. */
-function queryFor(groups: QueryGroup[], combineWith: 'AND' | 'OR', allowFuzzy: boolean): Query {
-  return {
-    combineWith,
-    queries: groups.map((group): Query => {
-      const typed: Query = {
-        queries: [group.typed],
-        combineWith: 'AND',
-        prefix: group.last ? (term: string) => term.length >= 3 : false,
-        fuzzy: allowFuzzy ? fuzzy : false,
-      };
-      if (group.alternatives.length === 0) return typed;
-      const others = group.alternatives.map((phrase): Query => ({
-        queries: [phrase],
-        combineWith: 'AND',
-        prefix: false,
-        fuzzy: false,
-        boostTerm: () => SYNONYM_WEIGHT,
-      }));
-      return { combineWith: 'OR', queries: [typed, ...others] };
-    }),
-  };
+/** What an index keeps for the next build to reuse (development mode). */
+interface Reusable {
+  index: InvertedIndex<SectionDocument>;
+  stemming: boolean;
+  processTerm: TermProcessor;
+  /** Document number by section id. */
+  numbers: Map<string, number>;
+  /** Updates since the last full build: each added a segment. */
+  updates: number;
+}
+const reusable = new WeakMap<SearchIndex, Reusable>();
+
+const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, doc.body];
+
+/**
+ * The inverted index of the documents: the previous build's, with only the documents whose text
+ * changed removed and added again, when there is one to reuse; otherwise a new one.
+ */
+function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: Reusable | undefined): Reusable {
+  const wasteful = prior && (prior.index.waste.removed > prior.index.size * MAX_REMOVED_SHARE || prior.updates >= MAX_UPDATES);
+  if (!prior || prior.stemming !== stemming || wasteful) {
+    const processTerm = createTermProcessor({ stemming });
+    const index = new InvertedIndex<SectionDocument>(processTerm);
+    const added = index.add(documents.map((doc) => ({ doc, fields: fieldsOf(doc) })));
+    index.setOrder(added);
+    return { index, stemming, processTerm, numbers: new Map(documents.map((doc, i) => [doc.id, added[i]!])), updates: 0 };
+  }
+  const { index, numbers } = prior;
+  const order: number[] = new Array<number>(documents.length);
+  const kept = new Uint8Array(index.documentCount);
+  const changed: number[] = [];
+  documents.forEach((doc, i) => {
+    const n = numbers.get(doc.id);
+    const before = n === undefined || kept[n] ? undefined : index.fieldsOf(n);
+    if (before && before[0] === doc.heading && before[1] === doc.title && before[2] === doc.body) {
+      index.replace(n!, doc, before);
+      kept[n!] = 1;
+      order[i] = n!;
+    } else changed.push(i);
+  });
+  for (const [id, n] of numbers) {
+    if (kept[n]) continue;
+    index.remove(n);
+    numbers.delete(id);
+  }
+  if (changed.length > 0) {
+    const added = index.add(changed.map((i) => ({ doc: documents[i]!, fields: fieldsOf(documents[i]!) })));
+    changed.forEach((i, k) => {
+      order[i] = added[k]!;
+      numbers.set(documents[i]!.id, added[k]!);
+    });
+  }
+  index.setOrder(order);
+  return { index, stemming, processTerm: prior.processTerm, numbers, updates: prior.updates + 1 };
 }
 
-/** Builds the full-text index of every section once, with minisearch. */
+/**
+ * Builds the full-text index of every section (see InvertedIndex). Given `previous`, the index
+ * built last, it reuses that index and indexes again only the sections whose text changed; the
+ * previous index must not be used after that.
+ */
 export function buildSearchIndex(documents: SectionDocument[], options: SearchIndexOptions = {}): SearchIndex {
-  const processTerm = createTermProcessor({ stemming: options.stemming ?? true });
+  const prior = options.previous ? reusable.get(options.previous) : undefined;
+  if (options.previous) reusable.delete(options.previous);
+  const built = indexDocuments(documents, options.stemming ?? true, prior);
+  const { index, processTerm } = built;
   const synonyms = compileSynonyms(options.synonyms ?? [], processTerm);
-  const counts = new Map<string, number>();
-  const mini = new MiniSearch<SectionDocument>({
-    // The hub title is shown but not indexed: it repeats on every section of a hub and would
-    // only make common words slower to search.
-    fields: ['heading', 'title', 'body'],
-    storeFields: ['url', 'headingId', 'heading', 'title', 'body'],
-    tokenize: countWords(counts),
+  const taught = synonymTerms(synonyms);
+  const vocabulary = vocabularyOf(
+    () => index.wordCounts(),
     processTerm,
-    searchOptions: { tokenize, boost: { heading: 4, title: 2, body: 1 }, maxFuzzy: 2 },
-  });
-  mini.addAll(documents);
-  const vocabulary = buildVocabulary(counts, processTerm, synonymTerms(synonyms));
+    (term) => index.has(term) || taught.has(term),
+  );
   const byCode = new Map<string, SectionDocument>();
   for (const doc of documents) for (const code of doc.codes ?? []) byCode.set(code, doc);
 
-  /**
-   * Each group of the query counts once, however many of its synonyms a section matched:
-   * minisearch multiplies a score by the number of query terms matched, which would favour a
-   * section that says "phone", "mobile" and "number" over one that answers the question.
-   */
-  const rescore = (found: MiniResult[], groups: QueryGroup[]): MiniResult[] => {
-    if (groups.every((group) => group.alternatives.length === 0)) return found;
-    const groupTerms = groups.map((group) => new Set(termsOf([group.typed, ...group.alternatives].join(' '), processTerm)));
-    for (const result of found) {
-      const matched = groupTerms.filter((terms) => result.queryTerms.some((term) => terms.has(term))).length;
-      result.score = (result.score / Math.max(1, result.queryTerms.length)) * matched;
-    }
-    return found.sort((a, b) => b.score - a.score);
-  };
+  /** The index's query for the grouped words of a query: the last word also as a prefix, misspellings when allowed. */
+  const queryFor = (groups: QueryGroup[], allowFuzzy: boolean): GroupQuery[] =>
+    groups.map((group) => [
+      {
+        weight: 1,
+        terms: termsOf(group.typed, processTerm).map((term) => ({
+          term,
+          prefix: group.last && term.length >= 3,
+          fuzzy: allowFuzzy ? fuzzy(term) : 0,
+        })),
+      },
+      ...group.alternatives.map((phrase) => ({
+        weight: SYNONYM_WEIGHT,
+        terms: termsOf(phrase, processTerm).map((term) => ({ term, prefix: false, fuzzy: 0 })),
+      })),
+    ]);
 
   /**
    * Most queries are answered by the first attempt: every word (or a word meaning the same),
@@ -222,7 +312,10 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
    * know replaced by their closest spelling from its vocabulary; then misspellings matched
    * inside the index; and only then any of the words.
    */
-  const searchText = (text: string): { found: MiniResult[]; via: 'exact' | 'corrected' | 'fuzzy'; corrected?: string } => {
+  const searchText = (
+    text: string,
+    want: number,
+  ): { found: RankedMatches<SectionDocument>; via: 'exact' | 'corrected' | 'fuzzy'; corrected?: string } => {
     const corrected = correctSpelling(text, vocabulary);
     const attempts: [string, 'AND' | 'OR', boolean, 'exact' | 'corrected' | 'fuzzy'][] = [[text, 'AND', false, 'exact']];
     if (corrected) attempts.push([corrected, 'AND', false, 'corrected']);
@@ -231,13 +324,14 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     // When the index knows every word, a misspelling pass cannot help and only costs time.
     if (tokenize(text).some((word) => !vocabulary.knows(word))) attempts.push([text, 'AND', true, 'fuzzy']);
     attempts.push([corrected ?? text, 'OR', false, 'fuzzy']);
+    let found: RankedMatches<SectionDocument> = { total: 0, has: () => false, page: () => [] };
     for (const [words, combineWith, allowFuzzy, via] of attempts) {
       const groups = groupQuery(words, synonyms, processTerm);
       if (groups.length === 0) continue;
-      const found = mini.search(queryFor(groups, combineWith, allowFuzzy));
-      if (found.length > 0) return { found: rescore(found, groups), via, corrected };
+      found = index.search(queryFor(groups, allowFuzzy), combineWith, want);
+      if (found.total > 0) return { found, via, corrected };
     }
-    return { found: [], via: 'fuzzy', corrected };
+    return { found, via: 'fuzzy', corrected };
   };
 
   const search = (query: string, requestedPage = 1): SearchResults => {
@@ -245,58 +339,78 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     const known = mentioned.filter((m) => byCode.has(m.code)).map((m) => m.code);
     const unknownCodes = mentioned.filter((m) => !byCode.has(m.code) && (m.explicit || onlyCodes)).map((m) => m.code);
     const text = mentioned.length > 0 ? words : query;
-    const { found, via, corrected } = onlyCodes ? { found: [], via: 'exact' as const, corrected: undefined } : searchText(text);
+    const { found, via, corrected } = onlyCodes
+      ? {
+          found: { total: 0, has: () => false, page: () => [] } as RankedMatches<SectionDocument>,
+          via: 'exact' as const,
+          corrected: undefined,
+        }
+      : searchText(text, Math.max(1, Math.floor(requestedPage) || 1) * PAGE_SIZE + known.length);
     const first = known.map((code) => byCode.get(code)!);
     const firstIds = new Set(first.map((doc) => doc.id));
-    const rest = found.filter((result) => !firstIds.has(result.id as string));
-    const total = first.length + rest.length;
+    // The sections shown first may also be among the text matches: they are left out there.
+    const from = (page: number): number => (page - 1) * PAGE_SIZE;
+    const textHits = (start: number, count: number): { doc: SectionDocument; terms: string[] }[] => {
+      const shownFirst = first.length;
+      if (count <= 0) return [];
+      // Enough text matches to fill the page after leaving out those shown first.
+      const ranked = found.page(0, start - shownFirst + count + firstIds.size);
+      return ranked.filter(({ doc }) => !firstIds.has(doc.id)).slice(Math.max(0, start - shownFirst), start - shownFirst + count);
+    };
+    const overlap = first.filter((doc) => found.has(built.numbers.get(doc.id)!)).length;
+    const restTotal = found.total - overlap;
+    const total = first.length + restTotal;
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
-    const from = (page - 1) * PAGE_SIZE;
+    const start = from(page);
     const hits: SearchHit[] = [];
-    for (let i = from; i < Math.min(total, from + PAGE_SIZE); i += 1) {
-      if (i < first.length) {
-        const doc = first[i]!;
-        hits.push({
-          href: doc.id,
-          heading: doc.heading,
-          title: doc.title,
-          excerpt: buildExcerpt(doc.body, [], processTerm),
-          code: known[i],
-        });
-      } else {
-        const result = rest[i - first.length]!;
-        hits.push({
-          href: result.id as string,
-          heading: result.heading as string,
-          title: result.title as string,
-          excerpt: buildExcerpt(result.body as string, result.terms, processTerm),
-        });
-      }
+    for (let i = start; i < Math.min(first.length, start + PAGE_SIZE); i += 1) {
+      const doc = first[i]!;
+      hits.push({ href: doc.id, heading: doc.heading, title: doc.title, excerpt: buildExcerpt(doc.body, [], processTerm), code: known[i] });
+    }
+    for (const { doc, terms } of textHits(Math.max(start, first.length), start + PAGE_SIZE - Math.max(start, first.length))) {
+      hits.push({ href: doc.id, heading: doc.heading, title: doc.title, excerpt: buildExcerpt(doc.body, terms, processTerm) });
     }
     // "Did you mean": when the words as typed found nothing, or little, and the closest spellings
     // the index knows find more.
     let suggestion: string | undefined;
     if (corrected && via === 'corrected') suggestion = corrected;
-    else if (corrected && (via === 'fuzzy' || rest.length < FEW_RESULTS)) {
-      const better = mini.search(queryFor(groupQuery(corrected, synonyms, processTerm), via === 'fuzzy' ? 'OR' : 'AND', false));
-      if (better.length > rest.length || (via === 'fuzzy' && better.length > 0)) suggestion = corrected;
+    else if (corrected && (via === 'fuzzy' || restTotal < FEW_RESULTS)) {
+      const better = index.search(queryFor(groupQuery(corrected, synonyms, processTerm), false), via === 'fuzzy' ? 'OR' : 'AND', 1);
+      if (better.total > restTotal || (via === 'fuzzy' && better.total > 0)) suggestion = corrected;
     }
     return { total, page, pageCount, hits, codes: known, unknownCodes, suggestion };
   };
 
-  return {
+  const cache = new Map<string, SearchAnswer>();
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  const answer = (query: string, page: number): SearchAnswer => {
+    if (query.trim() === '') return { kind: 'empty' };
+    const { codes, onlyCodes } = codesInQuery(query);
+    if (onlyCodes && codes.length === 1) {
+      const { code } = codes[0]!;
+      const doc = byCode.get(code);
+      return doc ? { kind: 'code', code, href: doc.id } : { kind: 'unknown-code', code };
+    }
+    return { kind: 'results', results: search(query, page) };
+  };
+
+  const searchIndex: SearchIndex = {
     size: documents.length,
     search,
     answer(query, page = 1) {
-      if (query.trim() === '') return { kind: 'empty' };
-      const { codes, onlyCodes } = codesInQuery(query);
-      if (onlyCodes && codes.length === 1) {
-        const { code } = codes[0]!;
-        const doc = byCode.get(code);
-        return doc ? { kind: 'code', code, href: doc.id } : { kind: 'unknown-code', code };
+      if (cacheSize <= 0) return answer(query, page);
+      const key = `${page}\u0000${query}`;
+      let answered = cache.get(key);
+      if (answered) cache.delete(key);
+      else {
+        answered = answer(query, page);
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
       }
-      return { kind: 'results', results: search(query, page) };
+      cache.set(key, answered);
+      return answered;
     },
   };
+  reusable.set(searchIndex, built);
+  return searchIndex;
 }

@@ -1,6 +1,5 @@
-import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 import type { TermProcessor } from './terms';
-import { tokenize } from './terms';
 
 /** The words of the indexed text, as written, with how often each appears. */
 export interface Vocabulary {
@@ -13,34 +12,57 @@ export interface Vocabulary {
 const MIN_WORD = 4;
 
 /**
- * A vocabulary from counts of every word indexed. Close spellings come from a small minisearch
- * index of the words themselves, so a misspelling is looked up with the same fuzzy matching
- * (edit distance over a radix tree) that search uses, not by comparing against every word.
+ * A vocabulary from counts of every word indexed (see vocabularyOf); `known` adds terms the
+ * content team taught search (synonyms), which are never misspellings.
  */
-export function buildVocabulary(counts: Map<string, number>, processTerm: TermProcessor, known: Set<string> = new Set()): Vocabulary {
+export function buildVocabulary(
+  counts: ReadonlyMap<string, number>,
+  processTerm: TermProcessor,
+  known: Set<string> = new Set(),
+): Vocabulary {
   const terms = new Set<string>(known);
-  const words: { id: string; count: number }[] = [];
-  for (const [word, count] of counts) {
+  for (const word of counts.keys()) {
     const term = processTerm(word);
     if (term) terms.add(term);
-    if (word.length >= 3 && !/\d/.test(word)) words.push({ id: word, count });
   }
-  const index = new MiniSearch<{ id: string; count: number }>({ fields: ['id'], storeFields: ['count'] });
-  index.addAll(words);
+  return vocabularyOf(
+    () => counts,
+    processTerm,
+    (term) => terms.has(term),
+  );
+}
+
+/**
+ * A vocabulary that knows a word when `knowsTerm` knows the term it becomes. Close spellings come
+ * from a radix tree of the words counted (made on the first look-up, so start-up does not pay
+ * for it), looked up with the same edit-distance search over a tree that search uses, not by
+ * comparing against every word.
+ */
+export function vocabularyOf(
+  counts: () => ReadonlyMap<string, number>,
+  processTerm: TermProcessor,
+  knowsTerm: (term: string) => boolean,
+): Vocabulary {
+  let tree: SearchableMap<number> | undefined;
+  const words = (): SearchableMap<number> => {
+    if (!tree) {
+      tree = new SearchableMap<number>();
+      for (const [word, count] of counts()) if (word.length >= 3 && !/\d/.test(word)) tree.set(word, count);
+    }
+    return tree;
+  };
   return {
     knows: (word) => {
       const term = processTerm(word);
-      return term === null || terms.has(term);
+      return term === null || knowsTerm(term);
     },
     closest(word) {
       const lower = word.toLowerCase();
       if (lower.length < MIN_WORD || /\d/.test(lower)) return undefined;
       const distance = lower.length >= 7 ? 2 : 1;
       let best: { word: string; distance: number; count: number } | undefined;
-      for (const result of index.search(lower, { fuzzy: distance, prefix: false })) {
-        const candidate = result.id as string;
+      for (const [candidate, [count]] of words().fuzzyGet(lower, distance)) {
         const d = editDistance(lower, candidate);
-        const count = result.count as number;
         if (candidate === lower || d > distance) continue;
         if (!best || d < best.distance || (d === best.distance && count > best.count)) best = { word: candidate, distance: d, count };
       }
@@ -79,16 +101,4 @@ export function correctSpelling(query: string, vocabulary: Vocabulary): string |
     return closest;
   });
   return changed ? corrected : undefined;
-}
-
-/** Counts each word of a field's text as it is indexed. */
-export function countWords(counts: Map<string, number>): (text: string) => string[] {
-  return (text) => {
-    const words = tokenize(text);
-    for (const word of words) {
-      const lower = word.toLowerCase();
-      counts.set(lower, (counts.get(lower) ?? 0) + 1);
-    }
-    return words;
-  };
 }

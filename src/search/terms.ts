@@ -1,4 +1,3 @@
-import MiniSearch from 'minisearch';
 import stem from 'wink-porter2-stemmer';
 
 /**
@@ -22,8 +21,53 @@ const NEGATIONS = new Set(
   ),
 );
 
-/** Splits text into words the way minisearch does: at spaces and punctuation. */
-export const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+/** Where minisearch splits text into words: line breaks, spaces and punctuation. */
+const SEPARATOR = /[\n\r\p{Z}\p{P}]/u;
+/** For each ASCII character, 1 when it separates words. */
+export const ASCII_SEPARATOR = Uint8Array.from({ length: 128 }, (_, code) => (SEPARATOR.test(String.fromCharCode(code)) ? 1 : 0));
+const separates = new Map<number, boolean>();
+
+/** Whether the character at `i` (not ASCII) separates words. */
+export function separatesAt(text: string, i: number): boolean {
+  const point = text.codePointAt(i)!;
+  let known = separates.get(point);
+  if (known === undefined) {
+    known = SEPARATOR.test(String.fromCodePoint(point));
+    if (separates.size < 10_000) separates.set(point, known);
+  }
+  return known;
+}
+
+/**
+ * Calls `visit` with each word of the text, split the way minisearch's default tokenizer splits
+ * (at line breaks, spaces and punctuation, keeping symbols and marks), without its empty
+ * strings. A loop over character codes: indexing every section at start-up splits millions of
+ * words, and a Unicode regular expression split costs several times more.
+ */
+export function forEachWord(text: string, visit: (word: string) => void): void {
+  let start = -1;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const separator = code < 128 ? ASCII_SEPARATOR[code] === 1 : separatesAt(text, i);
+    // A character beyond the Basic Multilingual Plane takes two code units: skip both.
+    const width = code >= 0xd800 && code < 0xdc00 && i + 1 < text.length ? 2 : 1;
+    if (separator) {
+      if (start >= 0) {
+        visit(text.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+    i += width - 1;
+  }
+  if (start >= 0) visit(text.slice(start));
+}
+
+/** The words of the text, split as forEachWord splits them. */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  forEachWord(text, (word) => words.push(word));
+  return words;
+}
 
 const MAX_REMEMBERED_STEMS = 100_000;
 

@@ -1,12 +1,13 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
-import { searchView } from '../../render/view-models/search-view';
+import type { SearchShell } from '../../render/view-models/search-view';
+import { cutShell, fillShell, searchParts, shellLocals } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
-import { renderDynamic } from '../send';
+import { sendDynamic } from '../send';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -22,6 +23,35 @@ export function cleanQuery(raw: string): string {
 }
 
 /**
+ * The search page's shells, rendered on first use for each site (a new site may have new views),
+ * return link and whether the box holds a query. A few per site: return links are known services.
+ */
+const shells = new WeakMap<RenderedSite, Map<string, SearchShell>>();
+
+function withShell(req: Request, res: Response, site: RenderedSite, withQuery: boolean, use: (shell: SearchShell) => void): void {
+  const returnTo = res.locals.returnTo as ReturnLink | undefined;
+  const key = `${withQuery ? 'q' : '-'} ${returnTo?.id ?? ''}`;
+  let forSite = shells.get(site);
+  if (!forSite) {
+    forSite = new Map();
+    shells.set(site, forSite);
+  }
+  const known = forSite.get(key);
+  if (known) return use(known);
+  res.app.render('pages/search.njk', { ...res.locals, ...shellLocals(withQuery) }, (error: Error | null, html?: string) => {
+    if (error) return req.next!(error);
+    let shell: SearchShell;
+    try {
+      shell = cutShell(html!, withQuery);
+    } catch (cut) {
+      return req.next!(cut);
+    }
+    forSite.set(key, shell);
+    use(shell);
+  });
+}
+
+/**
  * `/search?q=`: a query that is one known reference code goes to its section; an unknown code
  * says so; anything else shows results, the sections of any codes it names first. Searches that
  * find nothing and codes looked up are reported to `insights`, on the first page only.
@@ -34,7 +64,8 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
     }
     const query = cleanQuery(q ?? '');
     const requested = Number(page) || 1;
-    const answer = current().search.answer(query, requested);
+    const site = current();
+    const answer = site.search.answer(query, requested);
     const firstPage = requested <= 1;
     if (answer.kind === 'code') {
       insights.record({ kind: 'code-lookup', code: answer.code });
@@ -48,13 +79,12 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
       for (const code of results.unknownCodes) insights.record({ kind: 'unknown-code', code, via: 'search' });
       if (results.total === 0) insights.record({ kind: 'search-no-results', query });
     }
-    res.setHeader('Cache-Control', CACHE.none);
-    return renderDynamic(
-      req,
-      res,
-      'pages/search.njk',
-      searchView(query, answer.kind === 'unknown-code' ? answer.code : undefined, answer.kind === 'results' ? answer.results : undefined),
-      CACHE.none,
+    // Only what depends on the query is built per request; the rest of the page was rendered once.
+    const parts = searchParts(
+      query,
+      answer.kind === 'unknown-code' ? answer.code : undefined,
+      answer.kind === 'results' ? answer.results : undefined,
     );
+    return withShell(req, res, site, query !== '', (shell) => sendDynamic(req, res, fillShell(shell, query, parts), CACHE.none));
   };
 }
