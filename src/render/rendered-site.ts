@@ -229,8 +229,6 @@ interface Reuse {
   content: ContentReuse;
   /** Page bodies rendered so far, by URL: shared by each build and the next, never a chain of builds. */
   pages: Map<string, KeptPage>;
-  /** Every search document, as JSON: the index is rebuilt only when this changes. */
-  sectionsKey: string;
 }
 const reuseOf = new WeakMap<RenderedSite, Reuse>();
 
@@ -272,9 +270,9 @@ export function pageBodies(site: Site, views: nunjucks.Environment, context: Sit
 
 /**
  * Reads, validates and indexes the site. Pages are rendered when first asked for (see
- * LazyBodies). Given the previous rendered site, markdown is rendered only for edited files, a
- * page is rendered again only if its inputs changed, and the search index is rebuilt only when a
- * section changed. Yields between the costly steps.
+ * LazyBodies). Given the previous rendered site, only edited files are read, parsed and rendered,
+ * a page is rendered again only if its inputs changed, and the search index indexes again only
+ * the sections whose text changed. Yields between the costly steps.
  */
 function* renderSteps(
   contentDir: string,
@@ -293,9 +291,8 @@ function* renderSteps(
   const kept = keep ? (old?.pages ?? new Map<string, KeptPage>()) : undefined;
   const pages = pageBodies(site, views, context, kept);
   const sections = sectionDocuments(site);
-  const sectionsKey = keep ? JSON.stringify(sections) : '';
-  const search =
-    old && old.sectionsKey === sectionsKey ? previous!.search : buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir) });
+  // In development mode the last index is updated: only sections whose text changed are indexed again.
+  const search = buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir), previous: old ? previous!.search : undefined });
   yield;
   let notFound = old ? previous!.notFound : undefined;
   const rendered: RenderedSite = {
@@ -311,7 +308,7 @@ function* renderSteps(
       return (notFound ??= renderNotFoundPage(views));
     },
   };
-  if (keep) reuseOf.set(rendered, { content: content!, pages: kept!, sectionsKey });
+  if (keep) reuseOf.set(rendered, { content: content!, pages: kept! });
   return rendered;
 }
 
