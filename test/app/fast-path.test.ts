@@ -39,7 +39,7 @@ const config = testConfig({ contentDir: moved, logLevel: 'info' });
 const startup = startUp(config);
 
 /** The app over the moved fixture, with or without its fast path, on its own server. */
-async function serve(fastPath: boolean, current = (): RenderedSite => startup.rendered): Promise<Served> {
+async function serve(fastPath: boolean, current = (): RenderedSite => startup.rendered, appConfig = config): Promise<Served> {
   const logged: Record<string, unknown>[] = [];
   const warnings: string[] = [];
   const lines = new Writable({
@@ -53,7 +53,7 @@ async function serve(fastPath: boolean, current = (): RenderedSite => startup.re
   const insights: InsightEvent[] = [];
   const lifecycle = createLifecycle();
   const app = createApp({
-    config,
+    config: appConfig,
     views: startup.views,
     assets: startup.assets,
     logger: pino({ level: 'info' }, lines),
@@ -64,7 +64,7 @@ async function serve(fastPath: boolean, current = (): RenderedSite => startup.re
   });
   const router = (app as unknown as { router: { handle: (...args: unknown[]) => unknown } }).router;
   const handle = jest.spyOn(router, 'handle');
-  const server = createServer(app, config.server, lifecycle);
+  const server = createServer(app, appConfig.server, lifecycle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { app, server, lifecycle, logged, insights, warnings, routed: () => handle.mock.calls.length };
 }
@@ -291,6 +291,25 @@ describe('a page that fails', () => {
       expect(ours.warnings).toEqual(['fast path failed: Express answers instead', 'request failed']);
       expect(theirs.warnings).toEqual(['request failed']);
       expect((await send(ours, '/guides/mobile-phone', { 'Accept-Encoding': 'gzip' })).status).toBe(200);
+    } finally {
+      for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
+    }
+  });
+});
+
+describe('on staging', () => {
+  it('sends noindex where Express does, among the same headers', async () => {
+    const staging = { ...config, robotsDisallowAll: true };
+    const ours = await serve(true, undefined, staging);
+    const theirs = await serve(false, undefined, staging);
+    try {
+      for (const url of ['/guides/mobile-phone', '/cid/CID1002', asset()]) {
+        const before = ours.routed();
+        const answer = await send(ours, url, { 'Accept-Encoding': ALL });
+        expect(ours.routed()).toBe(before);
+        expect(answer).toEqual(await send(theirs, url, { 'Accept-Encoding': ALL }));
+        expect(answer.headers).toContain('X-Robots-Tag: noindex, nofollow');
+      }
     } finally {
       for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
     }
