@@ -803,8 +803,16 @@ export class InvertedIndex<T> {
           .slice(from)
           .map((i) => {
             const doc = found[i]!;
-            const terms = [...derived].filter((id) => this.holds(id, doc)).map((id) => this.termText[id]!);
-            return { doc: this.docs[doc]!, terms, score: scores[i]! };
+            // Worked out only for the hits shown: a second look reads more matches than it shows.
+            let terms: string[] | undefined;
+            const termsOf = (): string[] => (terms ??= [...derived].filter((id) => this.holds(id, doc)).map((id) => this.termText[id]!));
+            return {
+              doc: this.docs[doc]!,
+              score: scores[i]!,
+              get terms() {
+                return termsOf();
+              },
+            };
           }),
     };
   }
