@@ -112,8 +112,8 @@ export interface RankedMatches<T> {
   total: number;
   /** Whether document number `n` is among the matches. */
   has(n: number): boolean;
-  /** Documents ranked `from` to `from + count`, best first, with the index terms each matched. */
-  page(from: number, count: number): { doc: T; terms: string[] }[];
+  /** Documents ranked `from` to `from + count`, best first, with the index terms each matched and its score. */
+  page(from: number, count: number): { doc: T; terms: string[]; score: number }[];
 }
 
 const bitCount = (n: number): number => {
@@ -361,12 +361,12 @@ export class InvertedIndex<T> {
       const token = this.find(text, start, i, hash);
       start = -1;
       token.count += sign;
+      const term = token.term;
+      if (term < 0) continue;
       if (token.seen !== stamp) {
         token.seen = stamp;
         length += 1;
       }
-      const term = token.term;
-      if (term < 0) continue;
       const packed = this.scratch[term]!;
       if (packed === 0) touched.push(term);
       if (((packed >>> shift) & max) < max) this.scratch[term] = packed + step;
@@ -429,6 +429,12 @@ export class InvertedIndex<T> {
   has(term: string): boolean {
     const id = this.termIds.get(term);
     return id !== undefined && this.documentFrequency(id) > 0;
+  }
+
+  /** How many live documents hold the term, in any field (0 for a term the index does not know). */
+  frequency(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.documentFrequency(id);
   }
 
   private documentFrequency(id: number): number {
@@ -797,8 +803,16 @@ export class InvertedIndex<T> {
           .slice(from)
           .map((i) => {
             const doc = found[i]!;
-            const terms = [...derived].filter((id) => this.holds(id, doc)).map((id) => this.termText[id]!);
-            return { doc: this.docs[doc]!, terms };
+            // Worked out only for the hits shown: a second look reads more matches than it shows.
+            let terms: string[] | undefined;
+            const termsOf = (): string[] => (terms ??= [...derived].filter((id) => this.holds(id, doc)).map((id) => this.termText[id]!));
+            return {
+              doc: this.docs[doc]!,
+              score: scores[i]!,
+              get terms() {
+                return termsOf();
+              },
+            };
           }),
     };
   }

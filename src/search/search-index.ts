@@ -9,6 +9,7 @@ import type { FieldTexts, GroupQuery, RankedMatches } from './inverted-index';
 import { InvertedIndex } from './inverted-index';
 import type { TermProcessor } from './terms';
 import { createTermProcessor, termsOf, tokenize } from './terms';
+import { EMPTY_SECTION_FACTOR, RERANKED, distinctiveness, headingFactor, headingQuery, headingWords, rerank } from './rerank';
 
 /** One searchable section: a heading and its text, with the page it is on. */
 export interface SectionDocument {
@@ -71,6 +72,11 @@ export interface SearchIndexOptions {
    * are indexed again. It must not be used after this.
    */
   previous?: SearchIndex;
+  /**
+   * A second look at the best matches' headings (default true; see rerank.ts): distinctive words
+   * and consecutive query words in the heading, and the heading a question form asks for.
+   */
+  headings?: boolean;
   /** How many answers `answer` remembers, most recently asked kept (default 256; 0 remembers none). */
   cacheSize?: number;
 }
@@ -306,6 +312,34 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
       })),
     ]);
 
+  const byHeadings = options.headings ?? true;
+  /** Each section's heading as terms and as words, for the second look at the best matches. */
+  const headings = new WeakMap<SectionDocument, { terms: string[]; words: string[] }>();
+  const headingOf = (doc: SectionDocument): { terms: string[]; words: string[] } => {
+    let heading = headings.get(doc);
+    if (!heading) {
+      heading = { terms: termsOf(doc.heading, processTerm), words: headingWords(doc.heading) };
+      headings.set(doc, heading);
+    }
+    return heading;
+  };
+  const headingFactorFor = (text: string, groups: QueryGroup[]): ((doc: SectionDocument) => number) => {
+    const weights = new Map<string, number>();
+    const weightOf = (term: string): number => {
+      let weight = weights.get(term);
+      if (weight === undefined) {
+        weight = distinctiveness(index.frequency(term), index.size);
+        weights.set(term, weight);
+      }
+      return weight;
+    };
+    const wanted = headingQuery(text, groups, processTerm, weightOf);
+    return (doc) => {
+      const { terms, words } = headingOf(doc);
+      return headingFactor(wanted, terms, words) * (doc.body.trim() === '' ? EMPTY_SECTION_FACTOR : 1);
+    };
+  };
+
   /**
    * Most queries are answered by the first attempt: every word (or a word meaning the same),
    * exactly or, for the last word, as a prefix. Then the same with words the index does not
@@ -328,8 +362,8 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
     for (const [words, combineWith, allowFuzzy, via] of attempts) {
       const groups = groupQuery(words, synonyms, processTerm);
       if (groups.length === 0) continue;
-      found = index.search(queryFor(groups, allowFuzzy), combineWith, want);
-      if (found.total > 0) return { found, via, corrected };
+      found = index.search(queryFor(groups, allowFuzzy), combineWith, Math.max(want, RERANKED));
+      if (found.total > 0) return { found: byHeadings ? rerank(found, headingFactorFor(words, groups)) : found, via, corrected };
     }
     return { found, via: 'fuzzy', corrected };
   };
