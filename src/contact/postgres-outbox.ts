@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
-import { applySchema } from '../storage/postgres-schema';
+import { prepareSchema } from '../storage/postgres-schema';
 import type { ClaimedMessage, FormTokenRow, MessageRow, MessageStatus, Outbox, OutboxMessage } from './outbox';
 import {
   DuplicateReferenceError,
@@ -62,24 +62,18 @@ export function boundedPool(databaseUrl: string, options: PostgresOptions = {}):
 export async function openPostgresOutbox(databaseUrl: string, options: PostgresOptions = {}): Promise<Outbox> {
   const pool = boundedPool(databaseUrl, options);
 
-  const client = await pool.connect().catch(async (error: unknown) => {
-    await pool.end();
-    throw error;
-  });
-  try {
-    if (options.create === false) {
-      const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass('contact_messages')::text AS found`);
-      if (!rows[0]?.found)
-        throw new OutboxUnavailableError('There is no outbox in that database. Check DATABASE_URL where the server runs.');
-    }
-    await applySchema(client, SCHEMA_LOCK, OUTBOX_SCHEMA);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-    await pool.end();
-    throw error;
-  }
-  client.release();
+  await prepareSchema(
+    pool,
+    SCHEMA_LOCK,
+    OUTBOX_SCHEMA,
+    options.create === false
+      ? async (client) => {
+          const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass('contact_messages')::text AS found`);
+          if (!rows[0]?.found)
+            throw new OutboxUnavailableError('There is no outbox in that database. Check DATABASE_URL where the server runs.');
+        }
+      : undefined,
+  );
 
   const rows = async (text: string, values: unknown[]): Promise<MessageRow[]> => (await pool.query<MessageRow>(text, values)).rows;
   const changed = async (text: string, values: unknown[]): Promise<boolean> => ((await pool.query(text, values)).rowCount ?? 0) === 1;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
-import { applySchema } from '../storage/postgres-schema';
+import { prepareSchema } from '../storage/postgres-schema';
 import type { CountTotal, FeedbackComment, InsightStore, VoteTotal } from './store';
 import { INSIGHT_SCHEMA, isCountKind, mergeCounts } from './store';
 
@@ -15,16 +15,7 @@ export async function openPostgresInsightStore(databaseUrl: string, options: { p
   const pool = new Pool({ connectionString: databaseUrl, max: options.poolSize ?? 4 });
   pool.on('error', () => undefined);
 
-  const client = await pool.connect();
-  try {
-    await applySchema(client, SCHEMA_LOCK, INSIGHT_SCHEMA);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-    await pool.end();
-    throw error;
-  }
-  client.release();
+  await prepareSchema(pool, SCHEMA_LOCK, INSIGHT_SCHEMA);
 
   return {
     kind: 'postgres',
