@@ -87,14 +87,14 @@ export function byPosition(a: { position: number; title: string }, b: { position
   return a.position - b.position || a.title.localeCompare(b.title, 'en');
 }
 
-/** A page as the site keeps it, with its own copies of the text cut from its file (see ownCopy). */
+/** A page as the site keeps it: its fields, and its markdown's HTML as UTF-8, headings, sections and links. */
 function build(source: PageSource, rendered: RenderedMarkdown): Page {
   const { body: _body, ...fields } = source;
   const built: Built = {
     html: Buffer.from(rendered.html, 'utf8'),
-    headings: rendered.headings.map((heading) => ({ id: ownCopy(heading.id), text: ownCopy(heading.text), level: heading.level, line: heading.line })),
+    headings: rendered.headings,
     sections: rendered.sections,
-    links: rendered.links.map((link) => ({ href: ownCopy(link.href), line: link.line })),
+    links: rendered.links,
   };
   return source.kind === 'hub' ? { ...(fields as Omit<HubSource, 'body'>), ...built, children: [] } : { ...(fields as Omit<ArticleSource, 'body'>), ...built };
 }
@@ -139,8 +139,9 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
   const offset = source.bodyLine - 1;
   for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
   const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
-  rendered.headings = shift(rendered.headings);
-  rendered.links = shift(rendered.links);
+  // File lines, and copies of the text cut from the file (see ownCopy), made once here.
+  rendered.headings = rendered.headings.map((h) => ({ id: ownCopy(h.id), text: ownCopy(h.text), level: h.level, line: h.line + offset }));
+  rendered.links = rendered.links.map((link) => ({ href: ownCopy(link.href), line: link.line + offset }));
   rendered.sections = rendered.sections.map((s) => ({
     id: ownCopy(s.id),
     text: ownCopy(s.text),
