@@ -2,13 +2,13 @@ import type { Page } from 'playwright-core';
 import type { Outbox } from '../../src/contact/outbox';
 import { openSqliteOutbox } from '../../src/contact/sqlite-outbox';
 import { removeTempDir, tempDir } from '../contact/helpers/contact-app';
-import { runAxe } from './support/axe';
+import { expectAccessible } from './support/axe';
 import { validateHtml } from './support/html';
 import type { NetworkLog } from './support/network';
-import { guardNetwork, serveWithoutScripts } from './support/network';
 import type { RunningServer } from './support/server';
 import { startServer } from './support/server';
-import { disconnectBrowser, sharedBrowser } from './support/suite';
+import type { GuardedPage } from './support/suite';
+import { closeGuardedPage, disconnectBrowser, openGuardedPage } from './support/suite';
 
 /**
  * The contact form in a real browser, with JavaScript and without: the same rules, the same
@@ -39,32 +39,20 @@ async function outboxMessages(): Promise<Awaited<ReturnType<Outbox['list']>>> {
   }
 }
 
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const { violations } = await runAxe(page);
-  expect({ what, violations }).toEqual({ what, violations: [] });
-}
-
 describe.each([
   { mode: 'with JavaScript', scripts: true },
   { mode: 'without JavaScript', scripts: false },
 ])('the contact form $mode', ({ scripts }) => {
   let page: Page;
   let network: NetworkLog;
-  let close: () => Promise<void>;
+  let guarded: GuardedPage;
 
   beforeEach(async () => {
-    const context = await (await sharedBrowser()).newContext({ viewport: { width: 1280, height: 800 } });
-    network = await guardNetwork(context, server.baseUrl);
-    if (!scripts) await serveWithoutScripts(context, server.baseUrl);
-    page = await context.newPage();
-    close = () => context.close();
+    guarded = await openGuardedPage(server.baseUrl, { scripts });
+    ({ page, network } = guarded);
   });
 
-  afterEach(async () => {
-    expect(network.offsite).toEqual([]);
-    expect(network.scriptProblems).toEqual([]);
-    await close();
-  });
+  afterEach(() => closeGuardedPage(guarded));
 
   test('shows every problem in the error summary, links to each field, and then sends the message', async () => {
     const response = await page.goto(`${server.baseUrl}/contact?error=CID3006`);

@@ -2,13 +2,12 @@ import type { Page } from 'playwright-core';
 import { openSqliteInsightStore } from '../../src/insights/sqlite-store';
 import type { VoteTotal } from '../../src/insights/store';
 import { removeTempDir, tempDir } from '../insights/insights-helpers';
-import { runAxe } from './support/axe';
+import { expectAccessible } from './support/axe';
 import { validateHtml } from './support/html';
-import type { NetworkLog } from './support/network';
-import { guardNetwork, serveWithoutScripts } from './support/network';
 import type { RunningServer } from './support/server';
 import { startServer } from './support/server';
-import { disconnectBrowser, sharedBrowser } from './support/suite';
+import type { GuardedPage } from './support/suite';
+import { closeGuardedPage, disconnectBrowser, openGuardedPage } from './support/suite';
 
 /**
  * "Was this page helpful?" in a real browser, with JavaScript and without. The page is opened
@@ -42,32 +41,19 @@ async function storedVotes(): Promise<{ votes: VoteTotal[]; comments: string[] }
   }
 }
 
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const { violations } = await runAxe(page);
-  expect({ what, violations }).toEqual({ what, violations: [] });
-}
-
 describe.each([
   { mode: 'with JavaScript', scripts: true },
   { mode: 'without JavaScript', scripts: false },
 ])('the feedback form $mode', ({ scripts }) => {
   let page: Page;
-  let network: NetworkLog;
-  let close: () => Promise<void>;
+  let guarded: GuardedPage;
 
   beforeEach(async () => {
-    const context = await (await sharedBrowser()).newContext({ viewport: { width: 1280, height: 800 } });
-    network = await guardNetwork(context, server.baseUrl);
-    if (!scripts) await serveWithoutScripts(context, server.baseUrl);
-    page = await context.newPage();
-    close = () => context.close();
+    guarded = await openGuardedPage(server.baseUrl, { scripts });
+    ({ page } = guarded);
   });
 
-  afterEach(async () => {
-    expect(network.offsite).toEqual([]);
-    expect(network.scriptProblems).toEqual([]);
-    await close();
-  });
+  afterEach(() => closeGuardedPage(guarded));
 
   test('a No with a comment is stored, with its section when scripts can read the address', async () => {
     const before = await storedVotes();

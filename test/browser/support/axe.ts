@@ -28,3 +28,9 @@ export async function runAxe(page: Page): Promise<AxeOutcome> {
   );
   return { violations, rulesRun: [...new Set(rulesRun)].sort() };
 }
+
+/** Fails, naming what was shown, when axe finds any violation on the page. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { violations } = await runAxe(page);
+  expect({ what, violations }).toEqual({ what, violations: [] });
+}

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { connectBrowser } from './chromium';
 import type { Crawl } from './crawl';
 import type { NetworkLog } from './network';
-import { guardNetwork } from './network';
+import { guardNetwork, serveWithoutScripts } from './network';
 import { PROJECT_ROOT } from './server';
 
 /** What global setup hands to every test file, through the environment. */
@@ -72,4 +72,25 @@ export async function openContext(options: BrowserContextOptions = {}): Promise<
   const context = await (await sharedBrowser()).newContext({ viewport: DESKTOP, ...options });
   const network = await guardNetwork(context, siteUrl());
   return { context, network };
+}
+
+/** A page of its own, on a server of a test file's own, that cannot leave it; with or without the site's scripts. */
+export interface GuardedPage {
+  page: Page;
+  network: NetworkLog;
+  context: BrowserContext;
+}
+
+export async function openGuardedPage(baseUrl: string, options: { scripts: boolean }): Promise<GuardedPage> {
+  const context = await (await sharedBrowser()).newContext({ viewport: DESKTOP });
+  const network = await guardNetwork(context, baseUrl);
+  if (!options.scripts) await serveWithoutScripts(context, baseUrl);
+  return { page: await context.newPage(), network, context };
+}
+
+/** Checks that the page asked nothing of another host and no script failed, then closes it. */
+export async function closeGuardedPage(guarded: GuardedPage): Promise<void> {
+  expect(guarded.network.offsite).toEqual([]);
+  expect(guarded.network.scriptProblems).toEqual([]);
+  await guarded.context.close();
 }
