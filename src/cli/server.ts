@@ -10,13 +10,13 @@ import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
 import { renderSiteAsync, warmUp } from '../render/rendered-site';
 import { createLogger } from '../logger';
-import { startUp } from '../render/startup';
+import { startServer } from '../render/startup';
 
 /** The only file with side effects: load config and content, open the outbox and insight store, build the app, listen. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.logFormat);
-  const { views, assets, rendered: initial, services, context } = startUp(config);
+  const { views, assets, rendered: initial, services, context } = await startServer(config);
   const contact = await openContact(config, requireServices(config.contentDir, services), logger);
   const insights = await openInsights(config, logger);
   let current = (): RenderedSite => initial;

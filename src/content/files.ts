@@ -12,6 +12,37 @@ export interface SourceFile {
   modified: Date;
   /** The date of the file's last git commit, when the folder is in a git checkout. */
   committed?: Date;
+  /** Where a page's file is and how it was when read, so that it can be read again (see readAgain). */
+  origin?: FileOrigin;
+}
+
+/** A page file's absolute path, and its modification time, size and inode when it was read. */
+export interface FileOrigin {
+  path: string;
+  stamp: string;
+}
+
+/** A file as its stamp: it is taken to be unchanged while its modification time, size and inode are. */
+function stampOf(stat: fs.Stats): string {
+  return `${stat.mtimeMs} ${stat.size} ${stat.ino}`;
+}
+
+/** Thrown when a page file is read again and is not what was loaded: the server must be restarted to load it. */
+export class FileChangedError extends Error {}
+
+/** A page file read again, for its text: the same file as `file`, or FileChangedError. */
+export function readAgain(file: Omit<SourceFile, 'text'>): SourceFile {
+  const origin = file.origin;
+  const changed = (): FileChangedError =>
+    new FileChangedError(`${file.displayPath} changed or was removed after the server started; restart the server to load it`);
+  if (!origin) throw changed();
+  try {
+    const text = fs.readFileSync(origin.path, 'utf8');
+    if (stampOf(fs.statSync(origin.path)) !== origin.stamp) throw changed();
+    return { ...file, text };
+  } catch (error) {
+    throw error instanceof FileChangedError ? error : changed();
+  }
 }
 
 /** The only URL rule: `manage/index.md` -> `/manage`, `manage/mobile-phone.md` -> `/manage/mobile-phone`. */
@@ -78,7 +109,7 @@ export function readContentFiles(contentDir: string, reuse?: ContentFileReuse): 
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.md')) {
         const stat = fs.statSync(full);
-        const stamp = `${stat.mtimeMs} ${stat.size} ${stat.ino}`;
+        const stamp = stampOf(stat);
         const before = reuse?.files.get(full);
         const file =
           before?.stamp === stamp
@@ -89,6 +120,7 @@ export function readContentFiles(contentDir: string, reuse?: ContentFileReuse): 
                 text: fs.readFileSync(full, 'utf8'),
                 modified: stat.mtime,
                 committed: committed.size > 0 ? (committed.get(fs.realpathSync(full)) ?? committed.get(full)) : undefined,
+                origin: { path: path.resolve(full), stamp },
               };
         seen.set(full, { stamp, file });
         files.push(file);

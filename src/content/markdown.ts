@@ -64,6 +64,8 @@ export interface MarkdownContext {
   aliases?: Map<string, string>;
   /** The served form of an image `src`, or why there is none. */
   resolveImage?: (src: string) => ResolvedImage | string;
+  /** Render the HTML (the default); false only parses and checks, and gives empty `html`. */
+  html?: boolean;
 }
 
 /** The NHS.UK components that content can use through `::: name` blocks. */
@@ -454,7 +456,8 @@ export function createMarkdown(
       prose: options.prose,
       wideSource: BEYOND_LATIN1.test(source),
     };
-    const html = md.render(source, env);
+    const tokens = md.parse(source, env);
+    const html = context.html === false ? '' : md.renderer.render(tokens, md.options, env);
     return { html, ...env.result };
   };
 }

@@ -2,6 +2,7 @@ import { ownCopy } from './detach';
 import type { Problem } from './errors';
 import { ContentError } from './errors';
 import type { ImageFile, SourceFile } from './files';
+import { FileChangedError, readAgain } from './files';
 import type { SiteImage } from './images';
 import { buildImages, resolveImage } from './images';
 import type { LinkTargets } from './links';
@@ -18,8 +19,13 @@ export type Article = Omit<ArticleSource, 'body'> & Built;
 export type Page = Hub | Article;
 
 interface Built {
-  /** The markdown rendered to HTML, as UTF-8 (half the memory of a string of curly quotes and dashes). */
-  html: Buffer;
+  /**
+   * The markdown rendered to HTML, as UTF-8 (half the memory of a string of curly quotes and
+   * dashes), when the site keeps it (see BuildOptions.keepHtml); Site.htmlOf gives it either way.
+   */
+  html?: Buffer;
+  /** The file the page was read from, without its text: to render its HTML when first needed. */
+  source: Omit<SourceFile, 'text'>;
   headings: Heading[];
   sections: Section[];
   links: Link[];
@@ -51,6 +57,8 @@ export interface Site {
   /** Every image under content/_images, by the `/images/<name>` that markdown uses. */
   images: Map<string, SiteImage>;
   ancestorsOf(page: Page): Hub[];
+  /** A page's markdown as HTML: kept, or rendered from its file (read again) when not. */
+  htmlOf(page: Page): string;
 }
 
 export interface BuildOptions {
@@ -69,6 +77,12 @@ export interface BuildOptions {
    * images, snippets and views are unchanged.
    */
   cache?: WeakMap<SourceFile, LoadedFile>;
+  /**
+   * Keep each page's HTML (the default). Without it, loading only parses and checks, and a page's
+   * HTML is rendered from its file, read again, when first asked for: the server renders each page
+   * once and keeps the whole page, so the markdown's HTML would be held twice.
+   */
+  keepHtml?: boolean;
 }
 
 /** Paths an old URL cannot take over: the routes and the asset folders. */
@@ -88,10 +102,12 @@ export function byPosition(a: { position: number; title: string }, b: { position
 }
 
 /** A page as the site keeps it: its fields, and its markdown's HTML as UTF-8, headings, sections and links. */
-function build(source: PageSource, rendered: RenderedMarkdown): Page {
+function build(source: PageSource, rendered: RenderedMarkdown, file: SourceFile, keepHtml: boolean): Page {
   const { body: _body, ...fields } = source;
+  const { text: _text, ...from } = file;
   const built: Built = {
-    html: Buffer.from(rendered.html, 'utf8'),
+    html: keepHtml ? Buffer.from(rendered.html, 'utf8') : undefined,
+    source: from,
     headings: rendered.headings,
     sections: rendered.sections,
     links: rendered.links,
@@ -127,7 +143,7 @@ export interface LoadedFile {
   problems: Problem[];
 }
 
-function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<string, SiteImage>): LoadedFile {
+function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<string, SiteImage>, keepHtml = options.keepHtml !== false): LoadedFile {
   const result = parsePage(file);
   if (!result.page) return { problems: result.problems, bodyLine: 1, orphans: [] };
   const source = result.page;
@@ -135,6 +151,7 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
   const rendered = options.renderMarkdown(source.body, {
     aliases: source.sectionAliases,
     resolveImage: (src) => resolveImage(images, src),
+    html: keepHtml,
   });
   const offset = source.bodyLine - 1;
   for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
@@ -152,7 +169,13 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
     bodyCodes: shift(s.bodyCodes),
     prose: options.prose && s.prose ? shift(s.prose) : undefined,
   }));
-  return { page: build(source, rendered), bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes), problems };
+  return { page: build(source, rendered, file, keepHtml), bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes), problems };
+}
+
+/** Loads files one by one, as buildSite does first (for start-up, which shares them out between threads); images are sized once. */
+export function pageLoader(options: BuildOptions): (files: readonly SourceFile[]) => LoadedFile[] {
+  const { images } = buildImages(options.images ?? []);
+  return (files) => files.map((file) => loadPageFile(file, options, images));
 }
 
 /**
@@ -294,7 +317,14 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
 
   const orderedCodes = new Map([...codes.entries()].sort(([a], [b]) => compareCodes(a, b)));
   const orderedRetired = new Map([...retired.entries()].sort(([a], [b]) => compareCodes(a, b)));
-  return { home, pages: sorted, byUrl, hubs, codes: orderedCodes, redirects, retired: orderedRetired, images, ancestorsOf };
+  const htmlOf = (page: Page): string => {
+    if (page.html) return page.html.toString('utf8');
+    const again = loadPageFile(readAgain(page.source), options, images, true);
+    if (!again.page?.html || again.problems.length > 0) throw new FileChangedError(`${page.file} no longer loads as it did when the server started; restart the server`);
+    return again.page.html.toString('utf8');
+  };
+
+  return { home, pages: sorted, byUrl, hubs, codes: orderedCodes, redirects, retired: orderedRetired, images, ancestorsOf, htmlOf };
 }
 
 /** Every old URL and the page it redirects to; an old URL claimed twice, or still a page, is a problem. */

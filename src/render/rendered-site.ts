@@ -1,17 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
-import { ContentFileReuse, readContentFiles, readDataFile, readImageFiles } from '../content/files';
+import { ContentFileReuse, readContentFiles } from '../content/files';
 import type { SourceFile } from '../content/files';
-import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import type { RetiredCode } from '../content/retired-codes';
-import { createMarkdown } from '../content/markdown';
-import { readSnippets } from '../content/snippets';
 import type { LoadedFile, Page, Site } from '../content/site';
+import type { ParsedFiles } from './parse-options';
+import { buildOptions } from './parse-options';
 import { buildSite } from '../content/site';
-import { componentRenderer, currentBanner } from './views';
+import { currentBanner } from './views';
 import type { PreparedBody } from './prepared';
 import { LazyBodies } from './lazy-bodies';
 import { prepareBody } from './prepared';
@@ -51,17 +48,6 @@ export interface RenderedSite {
   notFound: PreparedBody;
 }
 
-/** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
-export function listLayouts(viewsDir: string): Set<string> {
-  const dir = path.join(viewsDir, 'layouts');
-  return new Set(
-    fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.njk') && name !== 'base.njk')
-      .map((name) => `layouts/${name}`),
-  );
-}
-
 /** What development mode keeps from one build for the next: unchanged files are not read, parsed or rendered again. */
 export interface ContentReuse {
   files: ContentFileReuse;
@@ -77,18 +63,17 @@ export interface LoadOptions {
   reuse?: ContentReuse;
   /** Keep each section's prose, for the reading-age checks. */
   prose?: boolean;
+  /** The files, already read and parsed (by parseContent at start-up). */
+  parsed?: ParsedFiles;
+  /** Keep each page's HTML (the default), rather than render it again from its file when first needed. */
+  keepHtml?: boolean;
 }
 
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
-  return buildSite(readContentFiles(contentDir, options.reuse?.files), {
-    renderMarkdown: createMarkdown(componentRenderer(views), { snippets: readSnippets(contentDir), prose: options.prose }),
-    layouts: listLayouts(viewsDir),
-    images: readImageFiles(contentDir),
-    retiredCodes: readDataFile(contentDir, RETIRED_CODES_FILE),
-    prose: options.prose,
-    cache: options.reuse?.loaded,
-  });
+  const files = options.parsed?.files ?? readContentFiles(contentDir, options.reuse?.files);
+  const keep = { prose: options.prose, html: options.keepHtml };
+  return buildSite(files, { ...buildOptions(contentDir, viewsDir, views, keep), cache: options.parsed?.loaded ?? options.reuse?.loaded });
 }
 
 /** Codes each page owns, computed once for the whole site rather than once per page. */
@@ -239,6 +224,8 @@ export interface RenderOptions {
   reusable?: boolean;
   /** Render every page and all markdown again, reusing nothing (the views changed). */
   all?: boolean;
+  /** The content files, already read and parsed. */
+  parsed?: ParsedFiles;
 }
 
 /**
@@ -256,7 +243,7 @@ export function pageBodies(site: Site, views: nunjucks.Environment, context: Sit
     }
     makers.set(page.url, () => {
       owned ??= ownersByPage(site);
-      const key = `${pageInputs(site, page, owned.get(page))}\n${currentBanner(views)}\n${page.html.toString('utf8')}`;
+      const key = `${pageInputs(site, page, owned.get(page))}\n${currentBanner(views)}\n${site.htmlOf(page)}`;
       const before = kept.get(page.url);
       if (before?.key === key) return before.body;
       const body = render();
@@ -285,7 +272,8 @@ function* renderSteps(
   const old = previous && !options.all ? reuseOf.get(previous) : undefined;
   const keep = Boolean(old || options.reusable);
   const content = old?.content ?? (keep ? contentReuse() : undefined);
-  const site = loadSite(contentDir, viewsDir, views, { reuse: content });
+  // Development mode keeps each page's HTML, to tell which pages an edit changed.
+  const site = loadSite(contentDir, viewsDir, views, { reuse: content, parsed: options.parsed, keepHtml: keep });
   checkRelated(site);
   yield;
   const kept = keep ? (old?.pages ?? new Map<string, KeptPage>()) : undefined;

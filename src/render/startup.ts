@@ -10,6 +10,9 @@ import { renderSite } from './rendered-site';
 import { createViews } from './views';
 import type { SiteContext } from './view-models/page-view';
 import { returnLinksFor } from './view-models/return-link';
+import type { ParsedFiles } from './parse-options';
+import { parseContent } from './parse-in-workers';
+import { releaseStartupMemory } from '../memory';
 
 export const SITE_NAME = 'NHS login help centre';
 
@@ -41,17 +44,28 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
 }
 
 /** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
-export function startUp(config: Config): Startup {
+export function startUp(config: Config, parsed?: ParsedFiles): Startup {
   const views = createViews(config.viewsDir, { watch: config.watch });
   const assets = buildAssets(siteAssetSources(config.publicDir));
   const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
   const [rendered, services] = loadAll(
-    () => renderSite(config.contentDir, config.viewsDir, views, context, { reusable: config.watch }),
+    () => renderSite(config.contentDir, config.viewsDir, views, context, { reusable: config.watch, parsed }),
     () => loadServices(config.contentDir),
   );
   // Read when a page is first asked for with ?from=, so the services can load after the pages.
   context.returnLinks = returnLinksFor(services);
   return { views, assets, context, rendered, services };
+}
+
+/**
+ * startUp for the server: outside development mode, a large content folder is parsed on every
+ * core (see parseContent) before the site is built from it; then the memory that took is
+ * given back (see releaseStartupMemory).
+ */
+export async function startServer(config: Config): Promise<Startup> {
+  const startup = startUp(config, config.watch ? undefined : await parseContent(config.contentDir, config.viewsDir, false));
+  releaseStartupMemory();
+  return startup;
 }

@@ -33,7 +33,7 @@ describe('a broken internal link', () => {
       const config = testConfig({ contentDir: dir, watch: true });
       const startup = startUp(config);
       const live = createLiveSite({
-        build: () => renderSite(config.contentDir, config.viewsDir, startup.views, startup.context),
+        build: (options) => renderSite(config.contentDir, config.viewsDir, startup.views, startup.context, options),
         views: startup.views,
         context: startup.context,
         logger: pino({ level: 'silent' }),

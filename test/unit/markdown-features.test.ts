@@ -94,7 +94,7 @@ const fixtures = path.join(__dirname, '..', 'fixtures');
 describe('a site with snippets', () => {
   const site = loadSite(path.join(fixtures, 'snippets'), config.viewsDir, views);
   const guide = site.byUrl.get('/guide')!;
-  const html = guide.html.toString('utf8');
+  const html = site.htmlOf(guide);
 
   it('does not serve snippets as pages', () => {
     expect(readContentFiles(path.join(fixtures, 'snippets')).map((f) => f.relativePath)).toEqual(['guide.md', 'index.md']);

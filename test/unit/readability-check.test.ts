@@ -50,7 +50,7 @@ describe('the help centre content, as patients see it', () => {
 
   it('gives every code section a contact link carrying its code on the rendered page', () => {
     const missing = [...site.codes.values()].filter((owner) => {
-      const html = owner.page.html.toString('utf8');
+      const html = site.htmlOf(owner.page);
       const after = html.slice(html.indexOf(`id="${owner.section.id}"`) + 1);
       const next = after.search(/<h[23] id=/);
       return !(next < 0 ? after : after.slice(0, next)).includes(`href="/contact?error=${owner.code}"`);

@@ -71,7 +71,7 @@ export function pageView(
   const owned = ownedSections(site, page);
   return {
     page,
-    html: renderLink && owned.size ? withReferenceLinks(page.html.toString('utf8'), owned, renderLink) : page.html.toString('utf8'),
+    html: renderLink && owned.size ? withReferenceLinks(site.htmlOf(page), owned, renderLink) : site.htmlOf(page),
     pageTitle: isHome ? undefined : page.title,
     description: page.subtitle,
     canonical: canonicalUrl(context.baseUrl, page.url),

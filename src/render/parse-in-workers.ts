@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SourceFile } from '../content/files';
+import { readContentFiles } from '../content/files';
+import type { LoadedFile } from '../content/site';
+import { pageLoader } from '../content/site';
+import { buildOptions } from './parse-options';
+import { createViews } from './views';
+import type { ParsedFiles } from './parse-options';
+
+/** Fewer files than this per thread are parsed sooner by the server alone than a worker could start and help. */
+export const FILES_PER_THREAD = 150;
+/** Files sent to a worker at a time: small enough to share the work out evenly. */
+const BATCH = 32;
+/** The worker's compiled file, next to this one. Missing when the sources run untranspiled (the tests). */
+export const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
+
+/** How many workers to parse `fileCount` files with, beside the server's own thread: none when the machine has one core or the content is small. */
+export function workerCount(fileCount: number, cores = os.availableParallelism(), cap = 3): number {
+  const threads = Math.min(cores, cap + 1, Math.floor(fileCount / FILES_PER_THREAD));
+  return threads >= 2 ? threads - 1 : 0;
+}
+
+/** A page's HTML comes back from a worker as a plain Uint8Array: the Buffer the site keeps, over the same memory. */
+function asLoaded(loaded: LoadedFile): LoadedFile {
+  const html = loaded.page?.html as Uint8Array | undefined;
+  if (loaded.page && html && !Buffer.isBuffer(html)) loaded.page.html = Buffer.from(html.buffer, html.byteOffset, html.byteLength);
+  return loaded;
+}
+
+/** Lets queued messages from the workers be handled. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Reads the content folder and, when it is large and the machine has the cores, parses its files
+ * on workers and on this thread at once, a batch at a time each, so that start-up uses every
+ * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
+ * parses any file missing there itself), keeping each page's HTML or not. A worker that fails
+ * fails the whole load. `workers` overrides the count.
+ */
+export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
+  const files = readContentFiles(contentDir);
+  const loaded = new WeakMap<SourceFile, LoadedFile>();
+  const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
+  if (count === 0) return { files, loaded };
+  const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
+  let next = 0;
+  const take = (): SourceFile[] => {
+    const batch = files.slice(next, next + BATCH);
+    next += batch.length;
+    return batch;
+  };
+  const keep = (batch: readonly SourceFile[], results: LoadedFile[]): void =>
+    results.forEach((result, i) => loaded.set(batch[i]!, asLoaded(result)));
+  try {
+    const done = started.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          // Two batches in flight, so that a worker is not idle while this thread parses.
+          const inFlight: SourceFile[][] = [];
+          const send = (): void => {
+            const batch = take();
+            if (batch.length > 0) {
+              inFlight.push(batch);
+              worker.postMessage(batch);
+            } else if (inFlight.length === 0) resolve();
+          };
+          worker.on('message', (results: LoadedFile[]) => {
+            keep(inFlight.shift()!, results);
+            send();
+          });
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`a content parsing worker stopped (exit code ${code})`)));
+          send();
+          send();
+        }),
+    );
+    const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
+    for (let batch = take(); batch.length > 0; batch = take()) {
+      keep(batch, load(batch));
+      await turn();
+    }
+    await Promise.all(done);
+    return { files, loaded };
+  } finally {
+    await Promise.all(started.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { FileChangedError } from '../../src/content/files';
+import type { Site } from '../../src/content/site';
+import { loadSite } from '../../src/render/rendered-site';
+import { createViews } from '../../src/render/views';
+import { useCompiledServer } from '../contact/helpers/server-process';
+import { fixtureContent } from '../helpers/app';
+import type * as ParseModule from '../../src/render/parse-in-workers';
+
+const config = loadConfig({});
+const views = createViews(config.viewsDir);
+const compiled = useCompiledServer();
+/** The compiled module: its workers run the compiled parse-worker.js beside it. */
+const workers = (): Promise<typeof ParseModule> =>
+  import(path.join(compiled(), 'render', 'parse-in-workers.js')) as Promise<typeof ParseModule>;
+
+/** What a page is to the rest of the site, and its HTML. */
+function shapeOf(site: Site): unknown[] {
+  return site.pages.map((page) => ({
+    url: page.url,
+    title: page.title,
+    file: page.file,
+    headings: page.headings,
+    sections: page.sections,
+    links: page.links,
+    html: site.htmlOf(page),
+  }));
+}
+
+describe('parsing the content on worker threads', () => {
+  it('gives the same site as parsing it in the server', async () => {
+    const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 2);
+    const inWorkers = loadSite(fixtureContent, config.viewsDir, views, { parsed, keepHtml: false });
+    const here = loadSite(fixtureContent, config.viewsDir, views, { keepHtml: false });
+    expect(inWorkers.pages.length).toBeGreaterThan(3);
+    expect(shapeOf(inWorkers)).toEqual(shapeOf(here));
+    expect([...inWorkers.codes.keys()]).toEqual([...here.codes.keys()]);
+  });
+
+  it('keeps each page HTML when asked, as Buffers', async () => {
+    const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, true, 1);
+    const site = loadSite(fixtureContent, config.viewsDir, views, { parsed });
+    for (const page of site.pages) expect(Buffer.isBuffer(page.html)).toBe(true);
+    expect(shapeOf(site)).toEqual(shapeOf(loadSite(fixtureContent, config.viewsDir, views)));
+  });
+
+  it('reports the same content problems, naming file and line', async () => {
+    const broken = path.join(__dirname, '..', 'fixtures', 'broken');
+    const here = (): Site => loadSite(broken, config.viewsDir, views);
+    expect(here).toThrow(/\.md:\d+/);
+    const parsed = await (await workers()).parseContent(broken, config.viewsDir, false, 2);
+    expect(() => loadSite(broken, config.viewsDir, views, { parsed })).toThrow(
+      (() => {
+        try {
+          here();
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'unreachable';
+      })(),
+    );
+  });
+
+  it('uses no workers for a small folder or a single core', async () => {
+    const { workerCount, FILES_PER_THREAD } = await workers();
+    expect(workerCount(FILES_PER_THREAD - 1, 8)).toBe(0);
+    expect(workerCount(10_000, 1)).toBe(0);
+    expect(workerCount(2 * FILES_PER_THREAD, 2)).toBe(1);
+    expect(workerCount(10_000, 16)).toBe(3);
+  });
+});
+
+describe('a page whose HTML is not kept', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-lazy-html-'));
+    fs.cpSync(fixtureContent, dir, { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is rendered from its file when first asked for, as the kept HTML would be', () => {
+    const lazy = loadSite(dir, config.viewsDir, views, { keepHtml: false });
+    const kept = loadSite(dir, config.viewsDir, views);
+    for (const page of lazy.pages) {
+      expect(page.html).toBeUndefined();
+      expect(lazy.htmlOf(page)).toBe(kept.htmlOf(kept.byUrl.get(page.url)!));
+    }
+  });
+
+  it('is refused, naming the file, when the file changed after loading', () => {
+    const site = loadSite(dir, config.viewsDir, views, { keepHtml: false });
+    const page = site.pages.find((p) => p.kind === 'article')!;
+    const file = path.join(dir, page.source.relativePath);
+    fs.appendFileSync(file, '\nA new paragraph.\n');
+    expect(() => site.htmlOf(page)).toThrow(FileChangedError);
+    expect(() => site.htmlOf(page)).toThrow(page.file);
+    fs.rmSync(file);
+    expect(() => site.htmlOf(page)).toThrow(/restart the server/);
+  });
+});
