@@ -1,13 +1,7 @@
 import type { Request, Response } from 'express';
 import type { RenderedSite } from '../render/rendered-site';
+import type { ShellRecipe } from '../render/shell';
 import type { ReturnLink } from '../render/view-models/return-link';
-
-/** How to make one kind of shell: the view, its locals for a variant, and where to cut it. */
-export interface ShellRecipe<Variant extends string, S> {
-  view: string;
-  locals(variant: Variant): Record<string, unknown>;
-  cut(html: string, variant: Variant): S;
-}
 
 /** Gives the shell for a request's site, variant and return link, rendering it on first use. */
 export type WithShell<Variant extends string, S> = (

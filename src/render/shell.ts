@@ -5,8 +5,9 @@
  */
 
 /**
- * The placeholder for a part: made of a control character that a cleaned query, a code, a form
- * token or a section's text never holds, and that autoescape leaves as it is.
+ * The placeholder for a part: made of a control character that nothing else a shell is rendered
+ * with holds (its fixed text, the return link's service), and that autoescape leaves as it is.
+ * Parts go in after the cut, so what they hold cannot be taken for a placeholder.
  */
 export function placeholder(name: string): string {
   return `\u0001${name}\u0001`;
@@ -23,9 +24,9 @@ export interface Shell<Part extends string = string> {
 }
 
 /**
- * Cuts a rendered view at its placeholders, which must stand in the page exactly in the order
- * (and as many times) as `holes` names them: a view that lost or gained one fails loudly here,
- * where its shell is made, rather than sending a page with a part missing.
+ * Cuts a rendered view at its placeholders, which must stand in the page as many times as
+ * `holes` names them (in any order): a view that lost or gained one fails loudly here, where
+ * its shell is made, rather than sending a page with a part missing or shown twice.
  */
 export function cutShell<Part extends string>(view: string, html: string, holes: readonly Part[]): Shell<Part> {
   const pieces: string[] = [];
@@ -37,10 +38,18 @@ export function cutShell<Part extends string>(view: string, html: string, holes:
     from = match.index + match[0].length;
   }
   pieces.push(html.slice(from));
-  if (found.join(' ') !== holes.join(' ')) {
-    throw new Error(`${view} must show the placeholders ${holes.join(', ')} in that order (it shows ${found.join(', ') || 'none'})`);
+  const sorted = (names: readonly string[]): string => [...names].sort().join(', ');
+  if (sorted(found) !== sorted(holes)) {
+    throw new Error(`${view} must show the placeholders ${sorted(holes)} (it shows ${sorted(found) || 'none'})`);
   }
-  return { pieces, holes };
+  return { pieces, holes: found as Part[] };
+}
+
+/** How to make one page's shells: the view, its locals for a variant, and where to cut it. */
+export interface ShellRecipe<Variant extends string, S> {
+  view: string;
+  locals(variant: Variant): Record<string, unknown>;
+  cut(html: string, variant: Variant): S;
 }
 
 /** The page: the shell with each hole filled with its part (HTML, already escaped). */

@@ -2,8 +2,7 @@ import type { RequestHandler } from 'express';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
-import type { SearchShell } from '../../render/view-models/search-view';
-import { cutSearchShell, fillSearchShell, searchParts, shellLocals } from '../../render/view-models/search-view';
+import { SEARCH_SHELLS, fillSearchShell, searchParts } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
@@ -29,12 +28,7 @@ export function cleanQuery(raw: string): string {
  * find nothing and codes looked up are reported to `insights`, on the first page only.
  */
 export function search(current: () => RenderedSite, insights: InsightRecorder): RequestHandler {
-  // With a query in the box or without: the box's value is one more hole.
-  const withShell = shellsFor<'query' | 'empty', SearchShell>({
-    view: 'pages/search.njk',
-    locals: (variant) => shellLocals(variant === 'query'),
-    cut: (html, variant) => cutSearchShell(html, variant === 'query'),
-  });
+  const withShell = shellsFor(SEARCH_SHELLS);
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {

@@ -1,6 +1,6 @@
 import type { SearchHit, SearchResults } from '../../search/search-index';
 import { escapeAsViews as e } from '../escape';
-import type { Shell } from '../shell';
+import type { Shell, ShellRecipe } from '../shell';
 import { cutShell, fillShell, placeholder } from '../shell';
 
 /** One link of the pagination: a page number, or an ellipsis between numbers. */
@@ -162,6 +162,13 @@ export function cutSearchShell(html: string, withQuery: boolean): SearchShell {
     withQuery ? ['title', 'heading', 'query', 'results'] : ['title', 'heading', 'results'],
   );
 }
+
+/** The search page's shells: with a query in the box or without (the box's value is one more hole). */
+export const SEARCH_SHELLS: ShellRecipe<'query' | 'empty', SearchShell> = {
+  view: 'pages/search.njk',
+  locals: (variant) => shellLocals(variant === 'query'),
+  cut: (html, variant) => cutSearchShell(html, variant === 'query'),
+};
 
 /** The whole search page: the shell with this request's parts in it. */
 export function fillSearchShell(shell: SearchShell, query: string, parts: SearchParts): string {
