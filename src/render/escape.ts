@@ -1,7 +1,7 @@
 /**
  * Escaping for the few strings we build outside Nunjucks (whose autoescape covers every view):
- * the export's redirect pages, the sitemap and the search page's results. Nothing else escapes
- * by hand.
+ * the export's redirect pages, the sitemap, the search page's results and the contact form's
+ * token and reference. Nothing else escapes by hand.
  */
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const XML: Record<string, string> = { ...HTML, "'": '&apos;' };

@@ -126,6 +126,23 @@ describe('development mode', () => {
     expect((await request(app).get('/guides/phone')).text).not.toContain('The last content change has a problem');
   });
 
+  it('renders the contact form’s shell again for each site: the banner comes and goes, headings follow edits', async () => {
+    const { app, live } = devApp(dir);
+    const contactPage = async (): Promise<string> => (await request(app).get('/contact?error=CID3006').expect(200)).text;
+    expect(await contactPage()).toContain('Reference: CID3006 – Expired link – Reference CID3006');
+    const file = path.join(dir, 'guides', 'phone.md');
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.replace(/^position: .*$/m, 'position: first'));
+    expect(await live.reload({ all: false })).toMatch(/guides\/phone\.md/);
+    expect(await contactPage()).toContain('The last content change has a problem');
+
+    fs.writeFileSync(file, good.replace('### Expired link – Reference CID3006', '### Link past its date – Reference CID3006'));
+    expect(await live.reload({ all: false })).toBeUndefined();
+    const fixed = await contactPage();
+    expect(fixed).not.toContain('The last content change has a problem');
+    expect(fixed).toContain('Reference: CID3006 – Link past its date – Reference CID3006');
+  });
+
   it('shows paths in the banner relative to the project or the content folder, never absolute', async () => {
     const { live } = devApp(dir);
     const stop = live.watch([dir], 10_000);

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SearchResults } from '../../src/search/search-index';
-import { cutShell, fillShell, paginationFor, searchParts, shellLocals, searchView } from '../../src/render/view-models/search-view';
+import {
+  cutSearchShell,
+  fillSearchShell,
+  paginationFor,
+  searchParts,
+  shellLocals,
+  searchView,
+} from '../../src/render/view-models/search-view';
 import type { ReturnLink } from '../../src/render/view-models/return-link';
 import { appFor } from '../helpers/app';
 
@@ -31,8 +38,8 @@ function fullPage(query: string, unknownCode: string | undefined, results: Searc
 
 function fastPage(query: string, unknownCode: string | undefined, results: SearchResults | undefined, returnTo?: ReturnLink): string {
   const withQuery = query !== '';
-  const shell = cutShell(views.render('pages/search.njk', { ...shellLocals(withQuery), returnTo }), withQuery);
-  return fillShell(shell, query, searchParts(query, unknownCode, results));
+  const shell = cutSearchShell(views.render('pages/search.njk', { ...shellLocals(withQuery), returnTo }), withQuery);
+  return fillSearchShell(shell, query, searchParts(query, unknownCode, results));
 }
 
 /** The same markup, whatever the whitespace between and inside tags' text. */
@@ -97,7 +104,7 @@ describe('search page from a shell', () => {
   });
 
   it('fails loudly when the view loses a placeholder', () => {
-    expect(() => cutShell('<html>no holes</html>', true)).toThrow(/pages\/search.njk/);
+    expect(() => cutSearchShell('<html>no holes</html>', true)).toThrow(/pages\/search.njk/);
   });
 
   it('still renders the whole page in one go, for the static export', () => {

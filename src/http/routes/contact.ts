@@ -1,23 +1,30 @@
 import { fromThisSite } from '../same-site';
 import { CACHE } from '../cache';
-import { renderDynamic } from '../send';
+import { renderDynamic, sendDynamic } from '../send';
+import { shellsFor } from '../shells';
 import express, { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { parseCookies } from '../../contact/csrf';
 import type { FieldError, FormValues } from '../../contact/form';
-import { EMPTY_VALUES, contactFormView } from '../../contact/form-view';
+import { contactFormView } from '../../contact/form-view';
 import { normaliseMessageReference } from '../../contact/reference';
 import type { ContactDependencies } from '../../contact/setup';
 import type { SubmitOutcome } from '../../contact/submit';
 import { referenceFor, submitContact } from '../../contact/submit';
 import type { Site } from '../../content/site';
 import type { RenderedSite } from '../../render/rendered-site';
+import {
+  CONTACT_VIEW,
+  contactPageLocals,
+  contactShells,
+  contactShellVariant,
+  fillContactShell,
+} from '../../render/view-models/contact-page';
 import type { Logger } from '../../logger';
 
 export { referenceFor };
 
 export const BODY_LIMIT = '16kb';
-const TITLE = 'Contact NHS login support';
 const NOT_STORED = 'Sorry, we could not send your message because of a problem with our service. Try again in a few minutes.';
 
 /** The form token cookie the browser already has, or a new one set on this response. */
@@ -29,7 +36,11 @@ function cookieFor(req: Request, res: Response, deps: ContactDependencies): stri
   return value;
 }
 
-function renderForm(
+/**
+ * The form shown again with its errors (400) or after the outbox failed (503), rendered whole:
+ * these are rare, so they keep the full Nunjucks render rather than a shell per error.
+ */
+function renderFormAgain(
   req: Request,
   res: Response,
   deps: ContactDependencies,
@@ -46,14 +57,7 @@ function renderForm(
     reference: referenceFor(site, values.code),
     csrfToken: deps.tokens.tokenFor(cookieFor(req, res, deps)),
   });
-  const hasError = errors.length > 0 || failure !== undefined;
-  const locals = {
-    pageTitle: TITLE,
-    titlePrefix: hasError ? 'Error: ' : undefined,
-    description: 'Send a message to the NHS login support team about a problem with NHS login.',
-    form,
-  };
-  renderDynamic(req, res, 'pages/contact.njk', locals, CACHE.none, failure?.status ?? (hasError ? 400 : 200));
+  renderDynamic(req, res, CONTACT_VIEW, contactPageLocals(form), CACHE.none, failure?.status ?? 400);
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -78,9 +82,15 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies, 
   const router = Router();
   router.use('/contact', noStore);
 
+  // The form as first shown: only its token and reference are made per request.
+  const withShell = shellsFor(contactShells(deps.services));
   router.get('/contact', (req, res) => {
-    const code = referenceFor(current().site, req.query.error)?.code ?? '';
-    renderForm(req, res, deps, current().site, { ...EMPTY_VALUES, code }, []);
+    const site = current();
+    const reference = referenceFor(site.site, req.query.error);
+    const csrfToken = deps.tokens.tokenFor(cookieFor(req, res, deps));
+    withShell(req, res, site, contactShellVariant(reference), (shell) =>
+      sendDynamic(req, res, fillContactShell(shell, reference, csrfToken), CACHE.none, 200),
+    );
   });
 
   const answer: { [K in SubmitOutcome['kind']]: (req: Request, res: Response, outcome: Extract<SubmitOutcome, { kind: K }>) => void } = {
@@ -94,8 +104,8 @@ export function contact(current: () => RenderedSite, deps: ContactDependencies, 
         robotsNoindex: true,
       });
     },
-    invalid: (req, res, { values, errors }) => renderForm(req, res, deps, current().site, values, errors),
-    'not-stored': (req, res, { values }) => renderForm(req, res, deps, current().site, values, [], { status: 503, text: NOT_STORED }),
+    invalid: (req, res, { values, errors }) => renderFormAgain(req, res, deps, current().site, values, errors),
+    'not-stored': (req, res, { values }) => renderFormAgain(req, res, deps, current().site, values, [], { status: 503, text: NOT_STORED }),
     accepted: (_req, res, { reference }) => res.redirect(303, `/contact/sent?ref=${reference}`),
     'already-used': (_req, res, { reference }) =>
       res.status(409).render('pages/contact-already-sent.njk', {

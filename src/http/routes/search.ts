@@ -1,13 +1,13 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { InsightRecorder } from '../../insights/events';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
-import type { SearchShell } from '../../render/view-models/search-view';
-import { cutShell, fillShell, searchParts, shellLocals } from '../../render/view-models/search-view';
+import { SEARCH_SHELLS, fillSearchShell, searchParts } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
 import { sendDynamic } from '../send';
+import { shellsFor } from '../shells';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -23,40 +23,12 @@ export function cleanQuery(raw: string): string {
 }
 
 /**
- * The search page's shells, rendered on first use for each site (a new site may have new views),
- * return link and whether the box holds a query. A few per site: return links are known services.
- */
-const shells = new WeakMap<RenderedSite, Map<string, SearchShell>>();
-
-function withShell(req: Request, res: Response, site: RenderedSite, withQuery: boolean, use: (shell: SearchShell) => void): void {
-  const returnTo = res.locals.returnTo as ReturnLink | undefined;
-  const key = `${withQuery ? 'q' : '-'} ${returnTo?.id ?? ''}`;
-  let forSite = shells.get(site);
-  if (!forSite) {
-    forSite = new Map();
-    shells.set(site, forSite);
-  }
-  const known = forSite.get(key);
-  if (known) return use(known);
-  res.app.render('pages/search.njk', { ...res.locals, ...shellLocals(withQuery) }, (error: Error | null, html?: string) => {
-    if (error) return req.next!(error);
-    let shell: SearchShell;
-    try {
-      shell = cutShell(html!, withQuery);
-    } catch (cut) {
-      return req.next!(cut);
-    }
-    forSite.set(key, shell);
-    use(shell);
-  });
-}
-
-/**
  * `/search?q=`: a query that is one known reference code goes to its section; an unknown code
  * says so; anything else shows results, the sections of any codes it names first. Searches that
  * find nothing and codes looked up are reported to `insights`, on the first page only.
  */
 export function search(current: () => RenderedSite, insights: InsightRecorder): RequestHandler {
+  const withShell = shellsFor(SEARCH_SHELLS);
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
@@ -85,6 +57,8 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
       answer.kind === 'unknown-code' ? answer.code : undefined,
       answer.kind === 'results' ? answer.results : undefined,
     );
-    return withShell(req, res, site, query !== '', (shell) => sendDynamic(req, res, fillShell(shell, query, parts), CACHE.none));
+    return withShell(req, res, site, query === '' ? 'empty' : 'query', (shell) =>
+      sendDynamic(req, res, fillSearchShell(shell, query, parts), CACHE.none),
+    );
   };
 }

@@ -1,5 +1,7 @@
 import type { SearchHit, SearchResults } from '../../search/search-index';
 import { escapeAsViews as e } from '../escape';
+import type { Shell, ShellRecipe } from '../shell';
+import { cutShell, fillShell, placeholder } from '../shell';
 
 /** One link of the pagination: a page number, or an ellipsis between numbers. */
 export type PaginationItem = { ellipsis: true } | { number: string; href: string; current: boolean };
@@ -136,46 +138,39 @@ export function searchView(query: string, unknownCode: string | undefined, resul
 
 /**
  * The search page with a placeholder where each request's parts go: rendered once (per return
- * link, and with or without a query in the box), then filled in per request by `fillShell`.
- * The placeholders are made of characters a cleaned query never holds.
+ * link, and with or without a query in the box), then filled in per request by `fillSearchShell`.
  */
 const HOLES = {
-  pageTitle: '\u0001title\u0001',
-  heading: '\u0001heading\u0001',
-  query: '\u0001query\u0001',
-  results: '\u0001results\u0001',
+  pageTitle: placeholder('title'),
+  heading: placeholder('heading'),
+  query: placeholder('query'),
+  results: placeholder('results'),
 };
 
 export function shellLocals(withQuery: boolean): Record<string, unknown> {
   return { ...SEARCH_PAGE, ...HOLES, query: withQuery ? HOLES.query : '' };
 }
 
+type SearchPart = 'title' | 'heading' | 'query' | 'results';
+export type SearchShell = Shell<SearchPart>;
+
 /** The rendered shell, cut at its placeholders. */
-export interface SearchShell {
-  pieces: string[];
-  withQuery: boolean;
+export function cutSearchShell(html: string, withQuery: boolean): SearchShell {
+  return cutShell<SearchPart>(
+    'pages/search.njk',
+    html,
+    withQuery ? ['title', 'heading', 'query', 'results'] : ['title', 'heading', 'results'],
+  );
 }
 
-export function cutShell(html: string, withQuery: boolean): SearchShell {
-  const holes = withQuery ? [HOLES.pageTitle, HOLES.heading, HOLES.query, HOLES.results] : [HOLES.pageTitle, HOLES.heading, HOLES.results];
-  const pieces: string[] = [];
-  let rest = html;
-  for (const hole of holes) {
-    const at = rest.indexOf(hole);
-    if (at < 0 || rest.indexOf(hole, at + hole.length) >= 0)
-      throw new Error(`pages/search.njk must show ${JSON.stringify(hole)} exactly once`);
-    pieces.push(rest.slice(0, at));
-    rest = rest.slice(at + hole.length);
-  }
-  pieces.push(rest);
-  return { pieces, withQuery };
-}
+/** The search page's shells: with a query in the box or without (the box's value is one more hole). */
+export const SEARCH_SHELLS: ShellRecipe<'query' | 'empty', SearchShell> = {
+  view: 'pages/search.njk',
+  locals: (variant) => shellLocals(variant === 'query'),
+  cut: (html, variant) => cutSearchShell(html, variant === 'query'),
+};
 
 /** The whole search page: the shell with this request's parts in it. */
-export function fillShell(shell: SearchShell, query: string, parts: SearchParts): string {
-  const [a, b, c, d, last] = shell.pieces;
-  const title = e(parts.pageTitle);
-  return shell.withQuery
-    ? `${a}${title}${b}${parts.heading}${c}${e(query)}${d}${parts.results}${last}`
-    : `${a}${title}${b}${parts.heading}${c}${parts.results}${d}`;
+export function fillSearchShell(shell: SearchShell, query: string, parts: SearchParts): string {
+  return fillShell(shell, { title: e(parts.pageTitle), heading: parts.heading, query: e(query), results: parts.results });
 }

@@ -34,6 +34,8 @@ export interface ContactTestApp {
   outbox: Outbox;
   deps: ContactDependencies;
   config: Config;
+  /** The views and rendered site the app serves. */
+  startup: Startup;
   /** How many times the app told the sender a message was waiting. */
   notified: () => number;
 }
@@ -76,7 +78,7 @@ export function contactApp(
     current: () => startup.rendered,
     contact: deps,
   });
-  return { app, outbox, deps, config, notified: () => notified };
+  return { app, outbox, deps, config, startup, notified: () => notified };
 }
 
 export interface FormSession {
