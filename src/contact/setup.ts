@@ -4,7 +4,6 @@ import type { Logger } from '../logger';
 import type { FormTokens } from './csrf';
 import { createFormTokens } from './csrf';
 import type { Outbox } from './outbox';
-import { boundedPool, openPostgresOutbox } from './postgres-outbox';
 import type { RateLimiter } from './rate-limit';
 import { createPostgresRateLimiter, createRateLimiter } from './rate-limit';
 import type { Sender } from './sender';
@@ -36,7 +35,9 @@ export interface Contact extends ContactDependencies {
  */
 export async function openOutbox(config: Config, options: { create?: boolean; logger?: Logger } = {}): Promise<Outbox> {
   const { databaseUrl, dataDir, databaseTimeoutMs } = config.contact;
-  if (databaseUrl) return openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs, create: options.create });
+  // PostgreSQL's client is loaded only when it is used.
+  if (databaseUrl)
+    return (await import('./postgres-outbox')).openPostgresOutbox(databaseUrl, { timeoutMs: databaseTimeoutMs, create: options.create });
   return openSqliteOutbox(dataDir, { create: options.create, busyTimeoutMs: Math.min(databaseTimeoutMs, 1000), logger: options.logger });
 }
 
@@ -98,7 +99,7 @@ export async function openContact(config: Config, services: readonly Service[], 
 export async function openRateLimiter(config: Config): Promise<RateLimiter> {
   const { databaseUrl, databaseTimeoutMs, rateLimit, secret } = config.contact;
   if (!databaseUrl) return createRateLimiter(rateLimit);
-  const pool = boundedPool(databaseUrl, { poolSize: 2, timeoutMs: databaseTimeoutMs });
+  const pool = (await import('./postgres-outbox')).boundedPool(databaseUrl, { poolSize: 2, timeoutMs: databaseTimeoutMs });
   try {
     // The key that hides client addresses must be the same in every replica.
     return await createPostgresRateLimiter(pool, { ...rateLimit, secret: secret ?? databaseUrl });

@@ -1,4 +1,15 @@
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
+
+let sanitizer: typeof SanitizeHtml | undefined;
+/**
+ * sanitize-html, loaded the first time content has raw HTML: most pages have none, and loading
+ * it (with postcss and htmlparser2) is a tenth of a start-up's module loading.
+ */
+function sanitizeHtml(...args: Parameters<typeof SanitizeHtml>): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  sanitizer ??= require('sanitize-html') as typeof SanitizeHtml;
+  return sanitizer(...args);
+}
 
 /**
  * Raw HTML in markdown: checked against an allowlist, so that a refused element or attribute is a

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { openPostgresInsightStore } from './postgres-store';
 import type { FeedbackLimiter } from './rate-limit';
 import { createFeedbackLimiter } from './rate-limit';
 import type { BatchedRecorder } from './recorder';
@@ -30,9 +29,12 @@ export interface Insights {
 }
 
 /** PostgreSQL when DATABASE_URL is set, otherwise `insights.sqlite` next to the outbox in DATA_DIR. */
-export function openInsightStore(config: Config, logger?: Logger): Promise<InsightStore> {
+export async function openInsightStore(config: Config, logger?: Logger): Promise<InsightStore> {
   const { databaseUrl, dataDir } = config.contact;
-  return databaseUrl ? openPostgresInsightStore(databaseUrl) : Promise.resolve(openSqliteInsightStore(dataDir, { logger }));
+  // PostgreSQL's client is loaded only when it is used.
+  return databaseUrl
+    ? (await import('./postgres-store')).openPostgresInsightStore(databaseUrl)
+    : openSqliteInsightStore(dataDir, { logger });
 }
 
 /** Deletes comments and no-results queries older than the retention period, and finished rate windows. */

@@ -7,7 +7,8 @@ import type { Site } from '../../src/content/site';
 import { loadSite } from '../../src/render/rendered-site';
 import { createViews } from '../../src/render/views';
 import { useCompiledServer } from '../contact/helpers/server-process';
-import { fixtureContent } from '../helpers/app';
+import { fixtureContent, testConfig } from '../helpers/app';
+import { startUp } from '../../src/render/startup';
 import type * as ParseModule from '../../src/render/parse-in-workers';
 
 const config = loadConfig({});
@@ -38,6 +39,17 @@ describe('parsing the content on worker threads', () => {
     expect(inWorkers.pages.length).toBeGreaterThan(3);
     expect(shapeOf(inWorkers)).toEqual(shapeOf(here));
     expect([...inWorkers.codes.keys()]).toEqual([...here.codes.keys()]);
+  });
+
+  it('indexes for search as the server alone does', async () => {
+    const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 1);
+    const inWorkers = startUp(testConfig({ contentDir: fixtureContent }), parsed).rendered.search;
+    const here = startUp(testConfig({ contentDir: fixtureContent })).rendered.search;
+    expect(inWorkers.size).toBe(here.size);
+    expect(here.search('phone').hits.length).toBeGreaterThan(0);
+    for (const query of ['mobile phone', 'phone', 'CID3006', 'security code not arriving', 'pasword', 'login']) {
+      expect(inWorkers.search(query).hits).toEqual(here.search(query).hits);
+    }
   });
 
   it('keeps each page HTML when asked, as Buffers', async () => {
