@@ -143,6 +143,12 @@ export interface LoadedFile {
   problems: Problem[];
 }
 
+/**
+ * The list a section without codes shares (most sections): one empty array rather than two for
+ * each of a large site's sections. Frozen, as nothing may add to a loaded section.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<string, SiteImage>, keepHtml = options.keepHtml !== false): LoadedFile {
   const result = parsePage(file);
   if (!result.page) return { problems: result.problems, bodyLine: 1, orphans: [] };
@@ -157,7 +163,6 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
   for (const problem of rendered.problems ?? []) problems.push({ file: source.file, line: problem.line + offset, message: problem.message });
   const shift = <T extends { line: number }>(items: T[]): T[] => items.map((item) => ({ ...item, line: item.line + offset }));
   // File lines, and copies of the text cut from the file (see ownCopy), made once here.
-  rendered.headings = rendered.headings.map((h) => ({ id: ownCopy(h.id), text: ownCopy(h.text), level: h.level, line: h.line + offset }));
   rendered.links = rendered.links.map((link) => ({ href: ownCopy(link.href), line: link.line + offset }));
   rendered.sections = rendered.sections.map((s) => ({
     id: ownCopy(s.id),
@@ -165,10 +170,12 @@ function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<strin
     level: s.level,
     line: s.line + offset,
     body: s.body,
-    headingCodes: s.headingCodes,
-    bodyCodes: shift(s.bodyCodes),
+    headingCodes: s.headingCodes.length > 0 ? s.headingCodes : NONE,
+    bodyCodes: s.bodyCodes.length > 0 ? shift(s.bodyCodes) : NONE,
     prose: options.prose && s.prose ? shift(s.prose) : undefined,
   }));
+  // Every h2 and h3 is a section, in the same order: a heading shares its section's strings.
+  rendered.headings = rendered.sections.map(({ id, text, level, line }) => ({ id, text, level, line }));
   return { page: build(source, rendered, file, keepHtml), bodyLine: source.bodyLine, orphans: shift(rendered.orphanCodes), problems };
 }
 

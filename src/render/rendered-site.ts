@@ -280,7 +280,11 @@ function* renderSteps(
   const pages = pageBodies(site, views, context, kept);
   const sections = sectionDocuments(site);
   // In development mode the last index is updated: only sections whose text changed are indexed again.
-  const search = buildSearchIndex(sections, { synonyms: loadSynonyms(contentDir), previous: old ? previous!.search : undefined });
+  const search = buildSearchIndex(sections, {
+    synonyms: loadSynonyms(contentDir),
+    previous: old ? previous!.search : undefined,
+    reusable: keep,
+  });
   yield;
   let notFound = old ? previous!.notFound : undefined;
   const rendered: RenderedSite = {

@@ -72,6 +72,8 @@ export interface SearchIndexOptions {
    * are indexed again. It must not be used after this.
    */
   previous?: SearchIndex;
+  /** Keep what a later build needs to reuse this index as `previous` (default true; development mode). */
+  reusable?: boolean;
   /**
    * A second look at the best matches' headings (default true; see rerank.ts): distinctive words
    * and consecutive query words in the heading, and the heading a question form asks for.
@@ -82,6 +84,9 @@ export interface SearchIndexOptions {
 }
 
 /** Every section of every article, and each hub section that explains a code, one document each. */
+/** The codes of a section that explains none (most): one shared, frozen list. */
+const NO_CODES: string[] = Object.freeze([]) as unknown as string[];
+
 export function sectionDocuments(site: Site): SectionDocument[] {
   const codesBySection = new Map<string, string[]>();
   for (const owner of site.codes.values()) {
@@ -93,7 +98,7 @@ export function sectionDocuments(site: Site): SectionDocument[] {
     const hub = page.hub ? site.hubs.get(page.hub) : undefined;
     for (const section of page.sections) {
       const id = sectionUrl(page.url, section.id);
-      const codes = codesBySection.get(id) ?? [];
+      const codes = codesBySection.get(id) ?? NO_CODES;
       if (page.kind !== 'article' && codes.length === 0) continue;
       docs.push({
         id,
@@ -237,14 +242,16 @@ const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, 
  * The inverted index of the documents: the previous build's, with only the documents whose text
  * changed removed and added again, when there is one to reuse; otherwise a new one.
  */
-function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: Reusable | undefined): Reusable {
+function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: Reusable | undefined, reusable: boolean): Reusable {
   const wasteful = prior && (prior.index.waste.removed > prior.index.size * MAX_REMOVED_SHARE || prior.updates >= MAX_UPDATES);
   if (!prior || prior.stemming !== stemming || wasteful) {
     const processTerm = createTermProcessor({ stemming });
     const index = new InvertedIndex<SectionDocument>(processTerm);
     const added = index.add(documents.map((doc) => ({ doc, fields: fieldsOf(doc) })));
     index.setOrder(added);
-    return { index, stemming, processTerm, numbers: new Map(documents.map((doc, i) => [doc.id, added[i]!])), updates: 0 };
+    // Only a later build reads the numbers: at 10,000 articles the map alone is several megabytes.
+    const numbers = new Map(reusable ? documents.map((doc, i) => [doc.id, added[i]!]) : []);
+    return { index, stemming, processTerm, numbers, updates: 0 };
   }
   const { index, numbers } = prior;
   const order: number[] = new Array<number>(documents.length);
@@ -283,7 +290,8 @@ function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: 
 export function buildSearchIndex(documents: SectionDocument[], options: SearchIndexOptions = {}): SearchIndex {
   const prior = options.previous ? reusable.get(options.previous) : undefined;
   if (options.previous) reusable.delete(options.previous);
-  const built = indexDocuments(documents, options.stemming ?? true, prior);
+  const keep = options.reusable ?? true;
+  const built = indexDocuments(documents, options.stemming ?? true, prior, keep);
   const { index, processTerm } = built;
   const synonyms = compileSynonyms(options.synonyms ?? [], processTerm);
   const taught = synonymTerms(synonyms);
@@ -445,6 +453,6 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
       return answered;
     },
   };
-  reusable.set(searchIndex, built);
+  if (keep) reusable.set(searchIndex, built);
   return searchIndex;
 }
