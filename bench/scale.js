@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { copyContent, writeCorpus } = require('./scale/corpus');
+const { serverArgs } = require('./scale/server-command');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -105,7 +106,9 @@ function rssMb(pid) {
 /** Starts our server on a content folder; resolves when /healthz answers 200, with the time that took. */
 async function startServer(contentDir, dataDir, readyTimeoutS, env = {}) {
   const port = await freePort();
-  const [command, args] = pinned(0, process.execPath, [path.join(ROOT, 'dist', 'cli', 'server.js')]);
+  // Start-up may use every core (it parses on worker threads); the load runs then have the server
+  // on core 0, every thread of it, and the load generator on core 1.
+  const [command, args] = [process.execPath, serverArgs()];
   const started = process.hrtime.bigint();
   const child = spawn(command, args, {
     env: {
@@ -142,7 +145,9 @@ async function startServer(contentDir, dataDir, readyTimeoutS, env = {}) {
     await new Promise((r) => setTimeout(r, 10));
   }
   const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { ready: true, readyMs, port, child, pid: child.pid, rss: rssMb(child.pid) };
+  const rss = rssMb(child.pid);
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+  return { ready: true, readyMs, port, child, pid: child.pid, rss };
 }
 
 function stop(child) {

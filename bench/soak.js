@@ -17,6 +17,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { serverArgs } = require('./scale/server-command');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -93,7 +94,7 @@ async function main() {
   const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
   env.SHUTDOWN_DRAIN_MS = String(DRAIN_MS);
   for (const name of ['DATABASE_URL', 'ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'WATCH']) delete env[name];
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'server.js')], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
