@@ -75,19 +75,44 @@ export function sendPrepared(req: Request, res: Response, prepared: PreparedBody
   else res.end(body);
 }
 
+/** A page made for requests, and each compressed form of it made so far (at the fast level). */
+export class DynamicBody {
+  private readonly forms = new Map<Encoding, Buffer>();
+  constructor(private readonly raw: Buffer) {}
+
+  static of(html: string): DynamicBody {
+    return new DynamicBody(Buffer.from(html, 'utf8'));
+  }
+
+  form(encoding: Encoding | undefined): Buffer {
+    if (!encoding) return this.raw;
+    let form = this.forms.get(encoding);
+    if (!form) {
+      form = compressFast(this.raw, encoding);
+      this.forms.set(encoding, form);
+    }
+    return form;
+  }
+}
+
 /**
  * Sends a page made for this request (search results, errors, forms), compressed at a fast
  * level when the client accepts it (gzip first: it is the quicker to make), with no ETag.
  */
-export function sendDynamic(req: Request, res: Response, html: string, cacheControl: CachePolicy, status = res.statusCode): void {
+export function sendDynamic(
+  req: Request,
+  res: Response,
+  html: string | DynamicBody,
+  cacheControl: CachePolicy,
+  status = res.statusCode,
+): void {
   res.status(status);
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Vary', 'Accept-Encoding');
   const accepted = acceptedEncodings(req.headers['accept-encoding']);
   const encoding = accepted.includes('gzip') ? 'gzip' : accepted[0];
-  const raw = Buffer.from(html, 'utf8');
-  const body = encoding ? compressFast(raw, encoding) : raw;
+  const body = (typeof html === 'string' ? DynamicBody.of(html) : html).form(encoding);
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', String(body.length));
   if (req.method === 'HEAD') res.end();

@@ -77,12 +77,15 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
           send();
         }),
     );
+    // Handled now: a worker may fail while this thread is still parsing.
+    const finished = Promise.all(done);
+    finished.catch(() => undefined);
     const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
     for (let batch = take(); batch.length > 0; batch = take()) {
       keep(batch, load(batch));
       await turn();
     }
-    await Promise.all(done);
+    await finished;
     return { files, loaded };
   } finally {
     await Promise.all(started.map((worker) => worker.terminate()));

@@ -37,6 +37,14 @@ describe('?from=<service id>', () => {
     expect(unknown.headers.location).toMatch(/^\/manage\/mobile-phone#/);
   });
 
+  it('keeps a search page made with the way back apart from the same search without it', async () => {
+    const plain = await request(app).get('/search?q=mobile+phone').expect(200);
+    const back = await request(app).get('/search?q=mobile+phone&from=nhs-app').expect(200);
+    expect(back.text).toContain('Go back to NHS App');
+    expect(plain.text).not.toContain('Go back to');
+    expect((await request(app).get('/search?q=mobile+phone').expect(200)).text).toBe(plain.text);
+  });
+
   it('shows the way back on the code index, search and 404 pages too', async () => {
     for (const path of ['/cid?from=nhs-app', '/search?q=password&from=nhs-app', '/no-such-page?from=nhs-app']) {
       const res = await request(app).get(path);

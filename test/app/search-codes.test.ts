@@ -85,6 +85,16 @@ describe('/search suggestions and insights', () => {
     expect(events).toEqual([{ kind: 'search-no-results', query: 'qzxvqzxv' }]);
   });
 
+  it('counts each search with no results, also when its page was made already', async () => {
+    const first = await request(app).get('/search?q=qzxvqzxv').expect(200);
+    const second = await request(app).get('/search?q=qzxvqzxv').expect(200);
+    expect(second.text).toBe(first.text);
+    expect(events).toEqual([
+      { kind: 'search-no-results', query: 'qzxvqzxv' },
+      { kind: 'search-no-results', query: 'qzxvqzxv' },
+    ]);
+  });
+
   it('counts nothing for a search that finds results', async () => {
     await request(app).get('/search?q=expired+link').expect(200);
     expect(events).toEqual([]);

@@ -14,6 +14,14 @@ describe('/search', () => {
     expect(res.text).toContain('<mark>password</mark>');
   });
 
+  it('gives the same page for the same search, and its own to another spelling or encoding', async () => {
+    const plain = await request(app).get('/search?q=password').expect(200);
+    expect((await request(app).get('/search?q=password').expect(200)).text).toBe(plain.text);
+    const other = await request(app).get('/search?q=Password').expect(200);
+    expect(other.text).toContain('value="Password"');
+    expect((await request(app).get('/search?q=password').set('Accept-Encoding', 'identity').expect(200)).text).toBe(plain.text);
+  });
+
   it.each([['CID3006'], ['cid3006'], ['3006'], [' 3006 ']])('redirects the code %j to its section like /cid', async (q) => {
     const res = await request(app)
       .get(`/search?q=${encodeURIComponent(q)}`)

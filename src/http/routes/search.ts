@@ -6,7 +6,8 @@ import { SEARCH_SHELLS, fillSearchShell, searchParts } from '../../render/view-m
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
-import { sendDynamic } from '../send';
+import { DynamicBody, sendDynamic } from '../send';
+import { RecentPages } from '../recent-pages';
 import { shellsFor } from '../shells';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -25,10 +26,12 @@ export function cleanQuery(raw: string): string {
 /**
  * `/search?q=`: a query that is one known reference code goes to its section; an unknown code
  * says so; anything else shows results, the sections of any codes it names first. Searches that
- * find nothing and codes looked up are reported to `insights`, on the first page only.
+ * find nothing and codes looked up are reported to `insights`, on the first page only. The
+ * pages of recent queries are kept made and compressed (see RecentPages).
  */
 export function search(current: () => RenderedSite, insights: InsightRecorder): RequestHandler {
   const withShell = shellsFor(SEARCH_SHELLS);
+  const recent = new RecentPages();
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
@@ -51,14 +54,18 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
       for (const code of results.unknownCodes) insights.record({ kind: 'unknown-code', code, via: 'search' });
       if (results.total === 0) insights.record({ kind: 'search-no-results', query });
     }
+    const variant = query === '' ? 'empty' : 'query';
+    const key = `${variant} ${(res.locals.returnTo as ReturnLink | undefined)?.id ?? ''} ${requested} ${query}`;
+    const made = recent.get(site, key);
+    if (made) return sendDynamic(req, res, made, CACHE.none);
     // Only what depends on the query is built per request; the rest of the page was rendered once.
     const parts = searchParts(
       query,
       answer.kind === 'unknown-code' ? answer.code : undefined,
       answer.kind === 'results' ? answer.results : undefined,
     );
-    return withShell(req, res, site, query === '' ? 'empty' : 'query', (shell) =>
-      sendDynamic(req, res, fillSearchShell(shell, query, parts), CACHE.none),
+    return withShell(req, res, site, variant, (shell) =>
+      sendDynamic(req, res, recent.set(site, key, DynamicBody.of(fillSearchShell(shell, query, parts))), CACHE.none),
     );
   };
 }
