@@ -12,7 +12,6 @@ import type { SiteContext } from './view-models/page-view';
 import { returnLinksFor } from './view-models/return-link';
 import type { ParsedFiles } from './parse-options';
 import { parseContent } from './parse-in-workers';
-import { releaseStartupMemory } from '../memory';
 
 export const SITE_NAME = 'NHS login help centre';
 
@@ -61,11 +60,8 @@ export function startUp(config: Config, parsed?: ParsedFiles): Startup {
 
 /**
  * startUp for the server: outside development mode, a large content folder is parsed on every
- * core (see parseContent) before the site is built from it; then the memory that took is
- * given back (see releaseStartupMemory).
+ * core (see parseContent) before the site is built from it.
  */
 export async function startServer(config: Config): Promise<Startup> {
-  const startup = startUp(config, config.watch ? undefined : await parseContent(config.contentDir, config.viewsDir, false));
-  releaseStartupMemory();
-  return startup;
+  return startUp(config, config.watch ? undefined : await parseContent(config.contentDir, config.viewsDir, false));
 }
