@@ -190,6 +190,10 @@ describe('the fast path', () => {
   });
 
   it.each(withMethods(passedOn))('leaves %s to Express', async (_name, url, headers, method) => {
+    // A body first made for such a request (a ?from= variant) gets its best forms soon after; if
+    // they came between the two requests compared, one would be gzip and the other brotli.
+    await send(express_, url, headers, method);
+    await compressionSettled();
     const before = fast.routed();
     const ours = await send(fast, url, headers, method);
     expect(fast.routed()).toBe(before + 1);
