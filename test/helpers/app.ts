@@ -48,3 +48,11 @@ export async function rawGet(app: express.Express, url: string): Promise<{ statu
     });
   return { status: res.status, location: res.headers.location, body: res.body as Buffer };
 }
+
+/**
+ * A prepared body's ETag without its form's suffix: the best gzip or brotli form may be made
+ * between two requests, which changes the suffix (`-gzip-fast` to `-gzip`), not the body's hash.
+ */
+export function bodyHash(etag: unknown): string {
+  return String(etag).replace(/-(?:gzip|br)(?:-fast)?"$/, '');
+}
