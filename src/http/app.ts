@@ -98,7 +98,7 @@ export function createApp({
 
   if (fastPath) {
     const commonHeaders = common.flatMap(headersSetBy);
-    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }));
+    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }), logger);
   }
   return app;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 import { redirectKey } from '../content/schema';
 import { normaliseCode } from '../content/reference-codes';
@@ -16,8 +16,27 @@ import { canonicalPath } from './middleware/requests';
 import { codeTarget } from './routes/reference-codes';
 import { acceptedEncodings, locationHeader, notModifiedEtag } from './send';
 
-/** Answers a request and returns true, or returns false having done nothing, for Express to answer. */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** What the fast path reads of a request: a node:http request has it, and so does one read from the socket. */
+export interface FastRequest {
+  readonly method?: string;
+  readonly url?: string;
+  /** Of these, the fast path reads Accept-Encoding, If-None-Match and X-Forwarded-For. */
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * A response the fast path has made: its status, every header in the order Express would send
+ * it, and the body (none for HEAD, 304 and redirects). `path` is what the request log names.
+ */
+export interface FastAnswer {
+  readonly status: number;
+  readonly headers: readonly string[];
+  readonly body?: Buffer;
+  readonly path: string;
+}
+
+/** The answer to a request, or undefined having done nothing, for Express to answer. */
+export type FastPath = (req: FastRequest) => FastAnswer | undefined;
 
 export interface FastPathDependencies {
   current: () => RenderedSite;
@@ -27,7 +46,7 @@ export interface FastPathDependencies {
   /** The headers every response carries (security, noindex), in the order Express sets them: see headersSetBy. */
   commonHeaders: readonly (readonly [string, string])[];
   /** Warns once about an untrusted proxy, as Express's middleware does. */
-  checkProxy: (headers: IncomingMessage['headers']) => void;
+  checkProxy: (headers: IncomingHttpHeaders) => void;
 }
 
 /**
@@ -56,29 +75,28 @@ const CODE_PREFIX = '/cid/';
 /**
  * The commonest requests answered before Express: GET and HEAD of a hub or article page, the code
  * index and its JSON, robots.txt and the sitemap, a versioned asset or image, and `/cid/CODE` for
- * a known code. Each is one Map lookup and one write of a header block made once per body and
- * encoding (or code): exactly the headers and bytes Express would send, as the tests compare.
- * Everything else falls through to Express unchanged: other methods, any query (`?from=` makes a
- * variant page), paths that would be tidied or redirected, unknown codes, retired codes, the 404
- * page, clients that accept no encoding. These requests skip the takeTurns queue: they cost a few
- * microseconds, which is what that queue keeps health checks and pages waiting behind.
+ * a known code. Each is one Map lookup and a header block made once per body and encoding (or
+ * code): exactly the headers and bytes Express would send, as the tests compare. Everything else
+ * is left to Express unchanged: other methods, any query (`?from=` makes a variant page), paths
+ * that would be tidied or redirected, unknown codes, retired codes, the 404 page, clients that
+ * accept no encoding. These requests skip the takeTurns queue: they cost a few microseconds, which
+ * is what that queue keeps health checks and pages waiting behind. The answer is sent by
+ * answerFirst (in front of Express) or by the socket front (see front.ts).
  */
 export function createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }: FastPathDependencies): FastPath {
   const common = commonHeaders.flat();
   const headerBlocks = new Map<CachePolicy, WeakMap<Representation, string[]>>();
   const redirectBlocks = new WeakMap<Site, Map<string, string[]>>();
 
-  const prepared = (req: IncomingMessage, res: ServerResponse, path: string, body: PreparedBody, policy: CachePolicy): boolean => {
+  const prepared = (req: FastRequest, path: string, body: PreparedBody, policy: CachePolicy): FastAnswer | undefined => {
     const accepted = acceptedEncodings(req.headers['accept-encoding']);
     // The rare client that takes no encoding gets the body unpacked, by Express.
-    if (accepted.length === 0) return false;
+    if (accepted.length === 0) return undefined;
     const chosen = body.representation(accepted)!;
     const notModified = notModifiedEtag(body, chosen, req.headers['if-none-match']);
     if (notModified) {
-      log(req, res, path);
-      res.writeHead(304, [...common, 'Content-Type', body.type, 'Cache-Control', policy, 'Vary', 'Accept-Encoding', 'ETag', notModified]);
-      res.end();
-      return true;
+      const headers = [...common, 'Content-Type', body.type, 'Cache-Control', policy, 'Vary', 'Accept-Encoding', 'ETag', notModified];
+      return { status: 304, headers, path };
     }
     let blocks = headerBlocks.get(policy);
     if (!blocks) headerBlocks.set(policy, (blocks = new WeakMap<Representation, string[]>()));
@@ -91,81 +109,68 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
       ];
       blocks.set(chosen.form, headers);
     }
-    log(req, res, path);
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') res.end();
-    else res.end(chosen.form.bytes);
-    return true;
+    return { status: 200, headers, body: req.method === 'HEAD' ? undefined : chosen.form.bytes, path };
   };
 
-  const codeRedirect = (req: IncomingMessage, res: ServerResponse, path: string, site: Site, typed: string): boolean => {
+  const codeRedirect = (path: string, site: Site, typed: string): FastAnswer | undefined => {
     const code = normaliseCode(typed);
-    if (!code) return false;
+    if (!code) return undefined;
     let blocks = redirectBlocks.get(site);
     if (!blocks) redirectBlocks.set(site, (blocks = new Map<string, string[]>()));
     let headers = blocks.get(code);
     if (!headers) {
       const target = codeTarget(site, code);
       // Unknown and retired codes: Express counts them and shows their page.
-      if (!target) return false;
+      if (!target) return undefined;
       headers = [...common, 'Cache-Control', CACHE.redirect, 'Location', locationHeader(target), 'Content-Length', '0'];
       blocks.set(code, headers);
     }
     insights.record({ kind: 'code-lookup', code: typed });
-    log(req, res, path);
-    res.writeHead(302, headers);
-    res.end();
-    return true;
+    return { status: 302, headers, path };
   };
 
   const isPage = (path: string): boolean => current().pages.has(path);
 
-  const log = (req: IncomingMessage, res: ServerResponse, path: string): void => {
-    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, () => path);
-  };
-
-  const answer: FastPath = (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const answer: FastPath = (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     const path = req.url;
-    if (path === undefined || !PLAIN_PATH.test(path) || EXPRESS_FIRST.test(path)) return false;
+    if (path === undefined || !PLAIN_PATH.test(path) || EXPRESS_FIRST.test(path)) return undefined;
     checkProxy(req.headers);
     const rendered = current();
     // In the order of Express's routes: meta, static files, redirects, tidying, pages, codes.
     if (META_PATHS.has(path)) {
       const document = rendered.documents.get(path);
-      return document ? prepared(req, res, path, document, CACHE.meta) : false;
+      return document ? prepared(req, path, document, CACHE.meta) : undefined;
     }
     if (path.startsWith(ASSET_PREFIX)) {
       const asset = assets.get(path) ?? rendered.images.get(path);
-      return asset ? prepared(req, res, path, asset, CACHE.immutable) : false;
+      return asset ? prepared(req, path, asset, CACHE.immutable) : undefined;
     }
     if (isPlainCanonical(path)) {
-      if (rendered.site.redirects.has(path)) return false;
+      if (rendered.site.redirects.has(path)) return undefined;
     } else {
-      if (rendered.site.redirects.has(redirectKey(path))) return false;
-      if (canonicalPath(path, isPage) !== undefined) return false;
+      if (rendered.site.redirects.has(redirectKey(path))) return undefined;
+      if (canonicalPath(path, isPage) !== undefined) return undefined;
     }
     const page = rendered.pages.get(path);
-    if (page) return prepared(req, res, path, page, CACHE.page);
+    if (page) return prepared(req, path, page, CACHE.page);
     if (path === '/cid' || path === '/cid.json') {
       const document = rendered.documents.get(path);
-      return document ? prepared(req, res, path, document, CACHE.page) : false;
+      return document ? prepared(req, path, document, CACHE.page) : undefined;
     }
     if (path.startsWith(CODE_PREFIX) && path.indexOf('/', CODE_PREFIX.length) < 0) {
-      return codeRedirect(req, res, path, rendered.site, path.slice(CODE_PREFIX.length));
+      return codeRedirect(path, rendered.site, path.slice(CODE_PREFIX.length));
     }
-    return false;
+    return undefined;
   };
 
-  return (req, res) => {
+  return (req) => {
     try {
-      return answer(req, res);
+      return answer(req);
     } catch (error) {
       // A page that cannot be made, say: Express tries again, and answers a failure with its error page (and logs it).
       logger.warn({ err: error, method: req.method, path: req.url?.slice(0, 200) }, 'fast path failed: Express answers instead');
-      if (!res.headersSent) return false;
-      res.destroy();
-      return true;
+      return undefined;
     }
   };
 }
@@ -192,18 +197,35 @@ export function headersSetBy(middleware: RequestHandler): [string, string][] {
   return [...headers.values()];
 }
 
+/** A fast path and the log its requests go to. */
+export interface LoggedFastPath {
+  answer: FastPath;
+  logger: Logger;
+}
+
+/** The fast path each app was made with, for a server to answer from the socket (see front.ts). */
+const fastPaths = new WeakMap<object, LoggedFastPath>();
+
+export function fastPathOf(app: unknown): LoggedFastPath | undefined {
+  return typeof app === 'function' || (typeof app === 'object' && app !== null) ? fastPaths.get(app) : undefined;
+}
+
 /**
  * Puts the fast path in front of an Express app. The app is `(req, res, next) => app.handle(req,
  * res, next)`, so wrapping `handle` runs it before anything Express does per request (swapping the
  * request's prototypes, the final handler, the router), however the app is served. A mounted app
  * (called with `next`) is left to Express.
  */
-export function answerFirst(app: Express, fastPath: FastPath): void {
+export function answerFirst(app: Express, fastPath: FastPath, logger: Logger): void {
   type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
   const handled = app as unknown as { handle: Handle };
   const handle = handled.handle;
   handled.handle = function (this: unknown, req, res, next) {
-    if (next === undefined && fastPath(req, res)) return;
-    handle.call(this, req, res, next);
+    const answer = next === undefined ? fastPath(req) : undefined;
+    if (!answer) return handle.call(this, req, res, next);
+    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, () => answer.path);
+    res.writeHead(answer.status, answer.headers as string[]);
+    res.end(answer.body);
   };
+  fastPaths.set(app, { answer: fastPath, logger });
 }

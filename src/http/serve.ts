@@ -3,15 +3,24 @@ import type { RequestListener } from 'node:http';
 import type { ServerConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Lifecycle } from './lifecycle';
+import { fastPathOf } from './fast-path';
+import { answerFromSocket } from './front';
 
 /**
  * An HTTP server with limits for slow and greedy clients: the request headers and the whole
  * request must arrive in time (checked every second, so a slow client is closed close to the
  * limit rather than up to 30 s later), idle keep-alive connections are closed, and connections
  * beyond `maxConnections` are refused. While the lifecycle is draining, every response says
- * `Connection: close`, so keep-alive clients finish their request and go elsewhere.
+ * `Connection: close`, so keep-alive clients finish their request and go elsewhere. An app with a
+ * fast path (see createApp) has it answer from the socket, before node:http (see answerFromSocket),
+ * unless `front` is false.
  */
-export function createServer(app: RequestListener, limits: ServerConfig, lifecycle: Lifecycle): http.Server {
+export function createServer(
+  app: RequestListener,
+  limits: ServerConfig,
+  lifecycle: Lifecycle,
+  { front = true }: { front?: boolean } = {},
+): http.Server {
   const server = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -23,6 +32,8 @@ export function createServer(app: RequestListener, limits: ServerConfig, lifecyc
     app,
   );
   server.maxConnections = limits.maxConnections;
+  const fastPath = front ? fastPathOf(app) : undefined;
+  if (fastPath) answerFromSocket(server, fastPath, lifecycle);
   return server;
 }
 

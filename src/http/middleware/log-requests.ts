@@ -15,13 +15,15 @@ export function logRequests(logger: Logger): RequestHandler {
 /** Logs one request (see logRequests) when its response has been sent; `pathOf` gives its path without the query. */
 export function logWhenFinished(logger: Logger, req: IncomingMessage, res: ServerResponse, pathOf: () => string): void {
   const start = process.hrtime.bigint();
-  res.on('finish', () => {
-    // The path only: query strings can hold what people typed into search or forms.
-    const path = pathOf();
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const entry = { method: req.method, path: path.slice(0, 200), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-    // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
-    if (HEALTH_PATHS.has(path) && res.statusCode < 500) logger.debug(entry, 'request');
-    else logger.info(entry, 'request');
-  });
+  res.on('finish', () => logRequest(logger, req.method, pathOf(), res.statusCode, start));
+}
+
+/** The log line for one request whose response has been sent, timed from `start` (process.hrtime.bigint()). */
+export function logRequest(logger: Logger, method: string | undefined, path: string, status: number, start: bigint): void {
+  // The path only: query strings can hold what people typed into search or forms.
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const entry = { method, path: path.slice(0, 200), status, ms: Math.round(ms * 10) / 10 };
+  // Load balancers ask every few seconds: their checks are for debugging, not the everyday log.
+  if (HEALTH_PATHS.has(path) && status < 500) logger.debug(entry, 'request');
+  else logger.info(entry, 'request');
 }

@@ -1,0 +1,232 @@
+import type http from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type net from 'node:net';
+import type { FastAnswer, FastRequest, LoggedFastPath } from './fast-path';
+import type { Lifecycle } from './lifecycle';
+import { logRequest } from './middleware/log-requests';
+
+/** The end of a request's head. */
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/** node:http's own limits: a longer head gets 431 there, and more header lines are not read. */
+const MAX_HEAD_BYTES = 16 * 1024;
+const MAX_HEADER_LINES = 100;
+
+/** Only GET and HEAD of an origin-form target, in HTTP/1.1: anything else is for node:http. */
+const REQUEST_LINE = /^(GET|HEAD) (\/[!-~]*) HTTP\/1\.1$/;
+/** A header field: a token, a colon, and a value of visible ASCII, spaces and tabs only. No folding, no bare CR or LF. */
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([\t\x20-\x7e]*?)[ \t]*$/;
+
+/** The headers the fast path reads, each of which must come once at most. */
+const READ = new Set(['accept-encoding', 'if-none-match', 'x-forwarded-for']);
+/** Headers that give a request a body, or another protocol, or a wait: node:http handles them. */
+const PASS_ON = new Set(['content-length', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
+
+/** How much longer than the Keep-Alive it advertises node:http keeps an idle connection open (HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER). */
+const KEEP_ALIVE_GRACE_MS = 1000;
+
+/** How many whole answers are kept for the current second (see answerFromSocket). */
+const WHOLE_ANSWERS = 512;
+
+/** What node:http writes to a connection whose request head did not arrive within headersTimeout. */
+const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+
+/**
+ * Reads a request head, `text` being its bytes as latin1 without the blank line. Undefined for
+ * anything but the plainest request, which node:http then reads instead: the fast path answers
+ * only GET and HEAD without a body, so a request with any sign of one (Content-Length,
+ * Transfer-Encoding), or asking for something else (Upgrade, Expect, Connection: close), or
+ * written loosely (folded or repeated headers, bytes outside ASCII, no Host or two), is not ours.
+ */
+export function readHead(text: string): FastRequest | undefined {
+  const lines = text.split('\r\n');
+  if (lines.length > MAX_HEADER_LINES + 1) return undefined;
+  const requestLine = REQUEST_LINE.exec(lines[0]!);
+  if (!requestLine) return undefined;
+  const headers: http.IncomingHttpHeaders = {};
+  let hosts = 0;
+  for (let i = 1; i < lines.length; i += 1) {
+    const field = HEADER_LINE.exec(lines[i]!);
+    if (!field) return undefined;
+    const name = field[1]!.toLowerCase();
+    const value = field[2]!;
+    if (name === 'host') hosts += 1;
+    else if (READ.has(name)) {
+      if (headers[name] !== undefined) return undefined;
+      headers[name] = value;
+    } else if (PASS_ON.has(name)) return undefined;
+    else if (name === 'connection' && value.toLowerCase() !== 'keep-alive') return undefined;
+  }
+  if (hosts !== 1) return undefined;
+  return { method: requestLine[1], url: requestLine[2], headers };
+}
+
+/**
+ * Answers the fast path's requests straight from the socket, before node:http reads them: node:http
+ * costs more per request than the fast path does, and a request the fast path answers needs
+ * nothing of it. Each connection starts here. Its requests are read whole from each chunk that
+ * arrives; while each one is plain (see readHead) and the fast path answers it, the answer is
+ * written with exactly the bytes node:http would write for it (a test compares them). At the
+ * first request that is not, or a head split across chunks, the connection is handed to node:http
+ * for good, with every byte not yet answered, as `server.emit('connection')` allows. So everything
+ * node:http checks and limits (malformed requests, slow clients, bodies) it still does itself.
+ *
+ * Like node:http, an idle connection is closed after `headersTimeout` before its first request
+ * (with 408) and after `keepAliveTimeout` (plus its grace) after an answer; while the lifecycle is
+ * draining each answer says `Connection: close` and the connection is ended after it; and
+ * closeIdleConnections and closeAllConnections close the connections held here too.
+ */
+export function answerFromSocket(server: http.Server, { answer: fastPath, logger }: LoggedFastPath, lifecycle: Lifecycle): void {
+  const passOn = server.listeners('connection') as ((this: http.Server, socket: net.Socket) => void)[];
+  server.removeAllListeners('connection');
+  /** Each connection held here, and whether it has had an answer: until then it is not idle, as in node:http. */
+  const held = new Map<net.Socket, boolean>();
+  const heads = new WeakMap<readonly string[], string>();
+  /**
+   * Whole keep-alive answers with a body, by header list, for the second their Date names: a page
+   * asked for again within it is one write of bytes already made. Only this second's are kept, and
+   * at most WHOLE_ANSWERS of them, so a busy second holds a few megabytes at most.
+   */
+  const whole = new Map<readonly string[], Buffer>();
+  let wholeDate = '';
+  let date = '';
+  let dateExpires = 0;
+
+  /** The status line and headers of an answer, made once per header list. */
+  const headOf = (answer: FastAnswer): string => {
+    let head = heads.get(answer.headers);
+    if (head === undefined) {
+      head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n`;
+      for (let i = 0; i < answer.headers.length; i += 2) head += `${answer.headers[i]}: ${answer.headers[i + 1]}\r\n`;
+      heads.set(answer.headers, head);
+    }
+    return head;
+  };
+
+  /** The Date header's value, as node:http makes it: once a second. */
+  const now = (): string => {
+    const ms = Date.now();
+    if (ms >= dateExpires) {
+      date = new Date(ms).toUTCString();
+      dateExpires = ms - (ms % 1000) + 1000;
+    }
+    return date;
+  };
+
+  /** The bytes of an answer: node:http puts Date after the headers given, then its own Connection and Keep-Alive. */
+  const bytesOf = (answer: FastAnswer, closing: boolean): Buffer => {
+    const today = now();
+    if (today !== wholeDate) {
+      whole.clear();
+      wholeDate = today;
+    }
+    const kept = answer.body && !closing ? whole.get(answer.headers) : undefined;
+    if (kept) return kept;
+    // While draining, Connection: close is one of the headers given (see drainingAware in serve.ts).
+    const keepAlive = server.keepAliveTimeout ? `Keep-Alive: timeout=${Math.floor(server.keepAliveTimeout / 1000)}\r\n` : '';
+    const end = closing ? `Connection: close\r\nDate: ${today}\r\n\r\n` : `Date: ${today}\r\nConnection: keep-alive\r\n${keepAlive}\r\n`;
+    const head = Buffer.from(headOf(answer) + end, 'latin1');
+    if (!answer.body) return head;
+    const bytes = Buffer.concat([head, answer.body]);
+    if (!closing && whole.size < WHOLE_ANSWERS) whole.set(answer.headers, bytes);
+    return bytes;
+  };
+
+  server.on('connection', (socket: net.Socket) => {
+    held.set(socket, false);
+    let answered = false;
+
+    const release = (): void => {
+      socket.removeListener('data', onData);
+      socket.removeListener('timeout', onTimeout);
+      socket.removeListener('error', onError);
+      socket.removeListener('end', onEnd);
+      socket.setTimeout(0);
+      held.delete(socket);
+    };
+
+    const handOver = (unread: Buffer): void => {
+      release();
+      socket.pause();
+      socket.unshift(unread);
+      for (const listener of passOn) listener.call(server, socket);
+      socket.resume();
+    };
+
+    function onData(chunk: Buffer): void {
+      let offset = 0;
+      socket.cork();
+      try {
+        while (offset < chunk.length) {
+          const start = process.hrtime.bigint();
+          const end = chunk.indexOf(HEAD_END, offset);
+          const request = end >= 0 && end - offset <= MAX_HEAD_BYTES ? readHead(chunk.toString('latin1', offset, end)) : undefined;
+          const answer = request && fastPath(request);
+          if (!answer) return handOver(chunk.subarray(offset));
+          const closing = lifecycle.draining;
+          socket.write(bytesOf(answer, closing));
+          answered = true;
+          held.set(socket, true);
+          if (logger.isLevelEnabled('info')) logRequest(logger, request.method, answer.path, answer.status, start);
+          offset = end + HEAD_END.length;
+          if (closing) {
+            release();
+            socket.end();
+            return;
+          }
+        }
+      } finally {
+        socket.uncork();
+      }
+      socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
+      // A client that sends requests without reading the answers is not read from until it does.
+      if (socket.writableNeedDrain) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
+    }
+
+    function onTimeout(): void {
+      release();
+      if (answered) socket.destroy();
+      else socket.end(REQUEST_TIMEOUT, 'latin1');
+    }
+
+    function onError(): void {
+      socket.destroy();
+    }
+
+    // node:http's sockets stay open for writing when the client ends its side: every answer here
+    // is written already, so end ours, as node:http does once it has answered.
+    function onEnd(): void {
+      release();
+      socket.end();
+    }
+
+    socket.on('data', onData);
+    socket.on('timeout', onTimeout);
+    socket.on('error', onError);
+    socket.on('end', onEnd);
+    socket.once('close', () => held.delete(socket));
+    socket.setTimeout(server.headersTimeout);
+  });
+
+  // A connection held here that has had an answer is idle: each request is answered as it is read.
+  // One that has sent nothing yet is not, as in node:http: it has HEADERS_TIMEOUT_MS to send its request.
+  const closeIdle = server.closeIdleConnections.bind(server);
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeIdleConnections = () => {
+    for (const [socket, idle] of held) {
+      if (!idle) continue;
+      held.delete(socket);
+      if (socket.writableLength === 0) socket.destroy();
+      else socket.end();
+    }
+    closeIdle();
+  };
+  server.closeAllConnections = () => {
+    for (const socket of held.keys()) socket.destroy();
+    held.clear();
+    closeAll();
+  };
+}
