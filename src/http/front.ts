@@ -135,6 +135,7 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
   server.on('connection', (socket: net.Socket) => {
     held.set(socket, false);
     let answered = false;
+    let timerForIdle = false;
 
     const release = (): void => {
       socket.removeListener('data', onData);
@@ -158,7 +159,8 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
       socket.cork();
       try {
         while (offset < chunk.length) {
-          const start = process.hrtime.bigint();
+          const logging = logger.isLevelEnabled('info');
+          const start = logging ? process.hrtime.bigint() : 0n;
           const end = chunk.indexOf(HEAD_END, offset);
           const request = end >= 0 && end - offset <= MAX_HEAD_BYTES ? readHead(chunk.toString('latin1', offset, end)) : undefined;
           const answer = request && fastPath(request);
@@ -167,7 +169,7 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
           socket.write(bytesOf(answer, closing));
           answered = true;
           held.set(socket, true);
-          if (logger.isLevelEnabled('info')) logRequest(logger, request.method, answer.path, answer.status, start);
+          if (logging) logRequest(logger, request.method, answer.path, answer.status, start);
           offset = end + HEAD_END.length;
           if (closing) {
             release();
@@ -178,7 +180,11 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
       } finally {
         socket.uncork();
       }
-      socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
+      // Reading and writing restart a socket's timer, so it is set only when it changes: after the first answer.
+      if (!timerForIdle) {
+        timerForIdle = true;
+        socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
+      }
       // A client that sends requests without reading the answers is not read from until it does.
       if (socket.writableNeedDrain) {
         socket.pause();
