@@ -193,6 +193,9 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
     }
 
     function onTimeout(): void {
+      // An answer still being sent to a slow client is not idleness: node:http does not time it
+      // out either. The timer starts again when the write completes.
+      if (socket.writableLength > 0) return;
       release();
       if (answered) socket.destroy();
       else socket.end(REQUEST_TIMEOUT, 'latin1');

@@ -268,6 +268,28 @@ describe('connections held by the front', () => {
     }
   });
 
+  it('does not time out a connection while an answer is still being sent to a client that reads slowly', async () => {
+    const ours = await serve(true, { keepAliveTimeoutMs: 100 });
+    try {
+      const count = 3000;
+      const socket = net.connect(ours.port, '127.0.0.1');
+      // Not read at all for longer than the idle timeout and its grace: the server's writes wait.
+      socket.pause();
+      let received = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.on('connect', () => socket.write(get('/guides/mobile-phone').repeat(count)));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      socket.resume();
+      await waitFor('every answer', () => statuses(received).length >= count || socket.destroyed, 20_000);
+      expect(statuses(received)).toHaveLength(count);
+      socket.destroy();
+      await closed;
+    } finally {
+      await new Promise((resolve) => ours.server.close(resolve));
+    }
+  });
+
   it('says Connection: close while draining and closes the connection after the answer, with the bytes node:http sends', async () => {
     const ours = await serve(true);
     const theirs = await serve(false);
