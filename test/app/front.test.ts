@@ -341,6 +341,15 @@ describe('readHead', () => {
     });
   });
 
+  it('takes a keep-alive Connection header in any case, and values with no space or with tabs around them', () => {
+    expect(readHead('GET /a HTTP/1.1\r\nhost:x\r\nConnection: \tKeep-Alive \r\nAccept-Encoding:br\t')).toEqual({
+      method: 'GET',
+      url: '/a',
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(readHead('HEAD / HTTP/1.1\r\nHost: x')).toEqual({ method: 'HEAD', url: '/', headers: {} });
+  });
+
   it.each([
     'POST /a HTTP/1.1\r\nHost: x',
     'GET /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue',
