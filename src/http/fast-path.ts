@@ -70,6 +70,8 @@ export function isPlainCanonical(path: string): boolean {
 }
 
 const META_PATHS = new Set(['/robots.txt', '/sitemap.xml']);
+/** Where Express has routes of its own (in any case, as Express matches): a path under none of them that is no page is not found. */
+const ROUTED = /^\/(static|cid|cid\.json|search|contact|feedback|healthz|readyz|assets|robots\.txt|sitemap\.xml)(\/|$)/i;
 const CODE_PREFIX = '/cid/';
 
 /**
@@ -88,12 +90,12 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
   const headerBlocks = new Map<CachePolicy, WeakMap<Representation, string[]>>();
   const redirectBlocks = new WeakMap<Site, Map<string, string[]>>();
 
-  const prepared = (req: FastRequest, path: string, body: PreparedBody, policy: CachePolicy): FastAnswer | undefined => {
+  const prepared = (req: FastRequest, path: string, body: PreparedBody, policy: CachePolicy, status = 200): FastAnswer | undefined => {
     const accepted = acceptedEncodings(req.headers['accept-encoding']);
     // The rare client that takes no encoding gets the body unpacked, by Express.
     if (accepted.length === 0) return undefined;
     const chosen = body.representation(accepted)!;
-    const notModified = notModifiedEtag(body, chosen, req.headers['if-none-match']);
+    const notModified = status === 200 ? notModifiedEtag(body, chosen, req.headers['if-none-match']) : undefined;
     if (notModified) {
       const headers = [...common, 'Content-Type', body.type, 'Cache-Control', policy, 'Vary', 'Accept-Encoding', 'ETag', notModified];
       return { status: 304, headers, path };
@@ -109,7 +111,7 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
       ];
       blocks.set(chosen.form, headers);
     }
-    return { status: 200, headers, body: req.method === 'HEAD' ? undefined : chosen.form.bytes, path };
+    return { status, headers, body: req.method === 'HEAD' ? undefined : chosen.form.bytes, path };
   };
 
   const codeRedirect = (path: string, site: Site, typed: string): FastAnswer | undefined => {
@@ -161,6 +163,9 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
     if (path.startsWith(CODE_PREFIX) && path.indexOf('/', CODE_PREFIX.length) < 0) {
       return codeRedirect(path, rendered.site, path.slice(CODE_PREFIX.length));
     }
+    // Nothing else but Express's own routes: the "Page not found" page, prepared once.
+    if (isPlainCanonical(path) && !path.includes('/.') && !ROUTED.test(path))
+      return prepared(req, path, rendered.notFound, CACHE.none, 404);
     return undefined;
   };
 
