@@ -25,7 +25,9 @@ import { noindex } from './middleware/noindex';
 import { pages } from './routes/pages';
 import { redirects } from './routes/redirects';
 import { referenceCodes } from './routes/reference-codes';
+import type { MadeSearch } from './routes/search';
 import { search } from './routes/search';
+import { RecentPages } from './recent-pages';
 
 export interface AppDependencies {
   config: Config;
@@ -89,7 +91,8 @@ export function createApp({
   app.use(returnLink(current));
   app.use(pages(current));
   app.use(referenceCodes(current, insights));
-  app.get('/search', search(current, insights));
+  const recentSearches = new RecentPages<MadeSearch>();
+  app.get('/search', search(current, insights, recentSearches));
   app.use(contact(current, contactDeps, { siteOrigin: config.baseUrl, storeTimeoutMs: config.contact.databaseTimeoutMs, logger }));
   app.use(feedback(current, config.baseUrl, feedbackDeps, logger));
 
@@ -98,7 +101,7 @@ export function createApp({
 
   if (fastPath) {
     const commonHeaders = common.flatMap(headersSetBy);
-    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }), logger);
+    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy, recentSearches }), logger);
   }
   return app;
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { Express, RequestHandler } from 'express';
 import { redirectKey } from '../content/schema';
 import { normaliseCode } from '../content/reference-codes';
@@ -14,7 +15,10 @@ import { CACHE } from './cache';
 import { logWhenFinished } from './middleware/log-requests';
 import { canonicalPath } from './middleware/requests';
 import { codeTarget } from './routes/reference-codes';
-import { acceptedEncodings, locationHeader, notModifiedEtag } from './send';
+import { acceptedEncodings, dynamicEncoding, locationHeader, notModifiedEtag } from './send';
+import type { RecentPages } from './recent-pages';
+import type { MadeSearch } from './routes/search';
+import { cleanQuery, searchKey } from './routes/search';
 
 /** What the fast path reads of a request: a node:http request has it, and so does one read from the socket. */
 export interface FastRequest {
@@ -47,6 +51,8 @@ export interface FastPathDependencies {
   commonHeaders: readonly (readonly [string, string])[];
   /** Warns once about an untrusted proxy, as Express's middleware does. */
   checkProxy: (headers: IncomingHttpHeaders) => void;
+  /** The search pages made most recently, which the search route makes and keeps. */
+  recentSearches: RecentPages<MadeSearch>;
 }
 
 /**
@@ -69,6 +75,12 @@ export function isPlainCanonical(path: string): boolean {
   return PLAIN_CANONICAL.test(path) && !path.endsWith('/index');
 }
 
+/**
+ * A search as the search form sends it: `q` alone, encoded as browsers encode form fields. Any
+ * other parameter (`page`, `from`) or character goes to Express.
+ */
+const FORM_SEARCH = /^\/search\?q=[A-Za-z0-9*._+%-]{0,600}$/;
+
 const META_PATHS = new Set(['/robots.txt', '/sitemap.xml']);
 /** Where Express has routes of its own (in any case, as Express matches): a path under none of them that is no page is not found. */
 const ROUTED = /^\/(static|cid|cid\.json|search|contact|feedback|healthz|readyz|assets|robots\.txt|sitemap\.xml)(\/|$)/i;
@@ -85,8 +97,17 @@ const CODE_PREFIX = '/cid/';
  * is what that queue keeps health checks and pages waiting behind. The answer is sent by
  * answerFirst (in front of Express) or by the socket front (see front.ts).
  */
-export function createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy }: FastPathDependencies): FastPath {
+export function createFastPath({
+  current,
+  assets,
+  insights,
+  logger,
+  commonHeaders,
+  checkProxy,
+  recentSearches,
+}: FastPathDependencies): FastPath {
   const common = commonHeaders.flat();
+  const searchHeaders = new WeakMap<Buffer, string[]>();
   const headerBlocks = new Map<CachePolicy, WeakMap<Representation, string[]>>();
   const redirectBlocks = new WeakMap<Site, Map<string, string[]>>();
 
@@ -131,12 +152,42 @@ export function createFastPath({ current, assets, insights, logger, commonHeader
     return { status: 302, headers, path };
   };
 
+  /** A search page made before (see the search route), with its encoding, headers and counts as that route sends them. */
+  const searched = (req: FastRequest, url: string, rendered: RenderedSite): FastAnswer | undefined => {
+    const accepted = acceptedEncodings(req.headers['accept-encoding']);
+    if (accepted.length === 0) return undefined;
+    // The query parser Express uses ('simple'), so that the query is the one the route reads.
+    const { q } = parseQuery(url.slice(url.indexOf('?') + 1));
+    if (typeof q !== 'string') return undefined;
+    const made = recentSearches.get(rendered, searchKey(cleanQuery(q), undefined, 1));
+    // Not made yet (or a code, which redirects): Express makes it, and counts it.
+    if (!made) return undefined;
+    for (const event of made.counted) insights.record(event);
+    const encoding = dynamicEncoding(accepted)!;
+    const body = made.page.form(encoding);
+    let headers = searchHeaders.get(body);
+    if (!headers) {
+      headers = [
+        ...common,
+        ...['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', CACHE.none, 'Vary', 'Accept-Encoding'],
+        ...['Content-Encoding', encoding, 'Content-Length', String(body.length)],
+      ];
+      searchHeaders.set(body, headers);
+    }
+    return { status: 200, headers, body: req.method === 'HEAD' ? undefined : body, path: '/search' };
+  };
+
   const isPage = (path: string): boolean => current().pages.has(path);
 
   const answer: FastPath = (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     const path = req.url;
-    if (path === undefined || !PLAIN_PATH.test(path) || EXPRESS_FIRST.test(path)) return undefined;
+    if (path === undefined) return undefined;
+    if (FORM_SEARCH.test(path)) {
+      checkProxy(req.headers);
+      return searched(req, path, current());
+    }
+    if (!PLAIN_PATH.test(path) || EXPRESS_FIRST.test(path)) return undefined;
     checkProxy(req.headers);
     const rendered = current();
     // In the order of Express's routes: meta, static files, redirects, tidying, pages, codes.

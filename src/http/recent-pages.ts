@@ -9,12 +9,12 @@ export const RECENT_PAGES = 128;
  * that a query many patients type is answered with bytes already made. Kept for the site they
  * were made from: a new site (development mode) starts afresh. In memory only, never logged.
  */
-export class RecentPages {
-  private readonly bySite = new WeakMap<RenderedSite, Map<string, DynamicBody>>();
+export class RecentPages<T = DynamicBody> {
+  private readonly bySite = new WeakMap<RenderedSite, Map<string, T>>();
 
   constructor(private readonly size = RECENT_PAGES) {}
 
-  get(site: RenderedSite, key: string): DynamicBody | undefined {
+  get(site: RenderedSite, key: string): T | undefined {
     const pages = this.bySite.get(site);
     const page = pages?.get(key);
     if (page) {
@@ -25,7 +25,7 @@ export class RecentPages {
     return page;
   }
 
-  set(site: RenderedSite, key: string, page: DynamicBody): DynamicBody {
+  set(site: RenderedSite, key: string, page: T): T {
     let pages = this.bySite.get(site);
     if (!pages) {
       pages = new Map();

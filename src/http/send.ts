@@ -95,6 +95,11 @@ export class DynamicBody {
   }
 }
 
+/** The encoding a dynamic page is sent in: gzip when accepted (it is the quicker to make), else the client's first, else none. */
+export function dynamicEncoding(accepted: readonly Encoding[]): Encoding | undefined {
+  return accepted.includes('gzip') ? 'gzip' : accepted[0];
+}
+
 /**
  * Sends a page made for this request (search results, errors, forms), compressed at a fast
  * level when the client accepts it (gzip first: it is the quicker to make), with no ETag.
@@ -110,8 +115,7 @@ export function sendDynamic(
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Vary', 'Accept-Encoding');
-  const accepted = acceptedEncodings(req.headers['accept-encoding']);
-  const encoding = accepted.includes('gzip') ? 'gzip' : accepted[0];
+  const encoding = dynamicEncoding(acceptedEncodings(req.headers['accept-encoding']));
   const body = (typeof html === 'string' ? DynamicBody.of(html) : html).form(encoding);
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', String(body.length));

@@ -212,6 +212,47 @@ describe('the fast path', () => {
     expect(shape(ours)).toEqual(shape(theirs));
   });
 
+  it.each<[string, string, string, InsightEvent[]]>([
+    ['a word', '/search?q=phone', ALL, []],
+    ['words typed with spaces and capitals', '/search?q=Security+Codes', 'gzip', []],
+    ['a percent-encoded query', '/search?q=mobile%20phone%21', 'br', []],
+    ['a query that finds nothing', '/search?q=zzzqqq', ALL, [{ kind: 'search-no-results', query: 'zzzqqq' }]],
+    ['an unknown code', '/search?q=CID9999', ALL, [{ kind: 'unknown-code', code: 'CID9999', via: 'search' }]],
+    ['no query', '/search?q=', ALL, []],
+  ])(
+    'answers a search for %s itself once Express has made its page, and counts it as Express does',
+    async (_name, url, encodings, counted) => {
+      for (const served of [fast, express_]) {
+        await send(served, url, { 'Accept-Encoding': encodings });
+        served.insights.length = 0;
+      }
+      const before = fast.routed();
+      const ours = await send(fast, url, { 'Accept-Encoding': encodings });
+      expect(fast.routed()).toBe(before);
+      const theirs = await send(express_, url, { 'Accept-Encoding': encodings });
+      expect(ours).toEqual(theirs);
+      expect(ours.status).toBe(200);
+      expect(fast.insights).toEqual(counted);
+      expect(express_.insights).toEqual(counted);
+      const head = await send(fast, url, { 'Accept-Encoding': encodings }, 'HEAD');
+      expect(fast.routed()).toBe(before);
+      expect(head.headers).toEqual(theirs.headers);
+    },
+  );
+
+  it.each([
+    ['a code', '/search?q=CID1002'],
+    ['a second page', '/search?q=phone&page=2'],
+    ['a service to go back to', '/search?q=phone&from=nhs-app'],
+    ['two queries', '/search?q=phone&q=codes'],
+  ])('leaves a search for %s to Express, however often it is asked', async (_name, url) => {
+    await send(fast, url, { 'Accept-Encoding': ALL });
+    const before = fast.routed();
+    const ours = await send(fast, url, { 'Accept-Encoding': ALL });
+    expect(fast.routed()).toBe(before + 1);
+    expect(ours.status).toBe((await send(express_, url, { 'Accept-Encoding': ALL })).status);
+  });
+
   it('answers If-None-Match with 304 and the same headers as Express, for every form of ETag that matches', async () => {
     const page = await send(fast, '/guides/mobile-phone', { 'Accept-Encoding': ALL });
     const etag = page.headers.find((h) => h.startsWith('ETag: '))!.slice('ETag: '.length);

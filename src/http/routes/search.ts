@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { InsightRecorder } from '../../insights/events';
+import type { InsightEvent, InsightRecorder } from '../../insights/events';
+import type { SearchAnswer } from '../../search/search-index';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
 import { SEARCH_SHELLS, fillSearchShell, searchParts } from '../../render/view-models/search-view';
@@ -23,15 +24,43 @@ export function cleanQuery(raw: string): string {
   return Array.from(cleaned).slice(0, MAX_QUERY_LENGTH).join('').trim();
 }
 
+/** A search page made, and the insight events showing it counts (see countedBy). */
+export interface MadeSearch {
+  page: DynamicBody;
+  counted: readonly InsightEvent[];
+}
+
+/** The key of a search page among the recent ones: everything it depends on but the site. */
+export function searchKey(query: string, returnTo: ReturnLink | undefined, requested: number): string {
+  return `${query === '' ? 'empty' : 'query'} ${returnTo?.id ?? ''} ${requested} ${query}`;
+}
+
+/** What showing an answer counts: searches that found nothing and codes named, on the first page only. */
+function countedBy(answer: Exclude<SearchAnswer, { kind: 'code' }>, query: string, firstPage: boolean): InsightEvent[] {
+  if (!firstPage) return [];
+  if (answer.kind === 'unknown-code') return [{ kind: 'unknown-code', code: answer.code, via: 'search' }];
+  if (answer.kind !== 'results') return [];
+  const { results } = answer;
+  return [
+    ...results.codes.map((code): InsightEvent => ({ kind: 'code-lookup', code })),
+    ...results.unknownCodes.map((code): InsightEvent => ({ kind: 'unknown-code', code, via: 'search' })),
+    ...(results.total === 0 ? [{ kind: 'search-no-results', query } as const] : []),
+  ];
+}
+
 /**
  * `/search?q=`: a query that is one known reference code goes to its section; an unknown code
  * says so; anything else shows results, the sections of any codes it names first. Searches that
  * find nothing and codes looked up are reported to `insights`, on the first page only. The
- * pages of recent queries are kept made and compressed (see RecentPages).
+ * pages of recent queries are kept made and compressed, with what they count (see RecentPages):
+ * the fast path sends them too.
  */
-export function search(current: () => RenderedSite, insights: InsightRecorder): RequestHandler {
+export function search(
+  current: () => RenderedSite,
+  insights: InsightRecorder,
+  recent: RecentPages<MadeSearch> = new RecentPages<MadeSearch>(),
+): RequestHandler {
   const withShell = shellsFor(SEARCH_SHELLS);
-  const recent = new RecentPages();
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
@@ -40,32 +69,31 @@ export function search(current: () => RenderedSite, insights: InsightRecorder): 
     const query = cleanQuery(q ?? '');
     const requested = Number(page) || 1;
     const site = current();
+    const returnTo = res.locals.returnTo as ReturnLink | undefined;
+    const key = searchKey(query, returnTo, requested);
+    const made = recent.get(site, key);
+    if (made) {
+      for (const event of made.counted) insights.record(event);
+      return sendDynamic(req, res, made.page, CACHE.none);
+    }
     const answer = site.search.answer(query, requested);
-    const firstPage = requested <= 1;
     if (answer.kind === 'code') {
       insights.record({ kind: 'code-lookup', code: answer.code });
       res.setHeader('Cache-Control', CACHE.redirect);
-      return res.redirect(302, withFrom(answer.href, res.locals.returnTo as ReturnLink | undefined));
+      return res.redirect(302, withFrom(answer.href, returnTo));
     }
-    if (firstPage && answer.kind === 'unknown-code') insights.record({ kind: 'unknown-code', code: answer.code, via: 'search' });
-    if (firstPage && answer.kind === 'results') {
-      const { results } = answer;
-      for (const code of results.codes) insights.record({ kind: 'code-lookup', code });
-      for (const code of results.unknownCodes) insights.record({ kind: 'unknown-code', code, via: 'search' });
-      if (results.total === 0) insights.record({ kind: 'search-no-results', query });
-    }
-    const variant = query === '' ? 'empty' : 'query';
-    const key = `${variant} ${(res.locals.returnTo as ReturnLink | undefined)?.id ?? ''} ${requested} ${query}`;
-    const made = recent.get(site, key);
-    if (made) return sendDynamic(req, res, made, CACHE.none);
+    const counted = countedBy(answer, query, requested <= 1);
+    for (const event of counted) insights.record(event);
     // Only what depends on the query is built per request; the rest of the page was rendered once.
     const parts = searchParts(
       query,
       answer.kind === 'unknown-code' ? answer.code : undefined,
       answer.kind === 'results' ? answer.results : undefined,
     );
-    return withShell(req, res, site, variant, (shell) =>
-      sendDynamic(req, res, recent.set(site, key, DynamicBody.of(fillSearchShell(shell, query, parts))), CACHE.none),
-    );
+    return withShell(req, res, site, query === '' ? 'empty' : 'query', (shell) => {
+      const page = DynamicBody.of(fillSearchShell(shell, query, parts));
+      recent.set(site, key, { page, counted });
+      sendDynamic(req, res, page, CACHE.none);
+    });
   };
 }
