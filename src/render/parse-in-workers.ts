@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../content/files';
 import { readContentFiles } from '../content/files';
-import type { LoadedFile } from '../content/site';
+import type { BuildOptions, LoadedFile } from '../content/site';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
 import { createViews } from './views';
@@ -37,14 +37,16 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * Reads the content folder and, when it is large and the machine has the cores, parses its files
  * on workers and on this thread at once, a batch at a time each, so that start-up uses every
  * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
- * parses any file missing there itself), keeping each page's HTML or not. A worker that fails
+ * parses any file missing there itself), keeping each page's HTML or not, and the options
+ * parsing used, for building the site with. A worker that fails
  * fails the whole load. `workers` overrides the count.
  */
 export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
-  if (count === 0) return { files, loaded };
+  const options = (): BuildOptions => buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
+  if (count === 0) return { files, loaded, options: options() };
   const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
   let next = 0;
   const take = (): SourceFile[] => {
@@ -80,13 +82,15 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     // Handled now: a worker may fail while this thread is still parsing.
     const finished = Promise.all(done);
     finished.catch(() => undefined);
-    const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
+    // Made while the workers start: this thread's share, then building the site, use them.
+    const made = options();
+    const load = pageLoader(made);
     for (let batch = take(); batch.length > 0; batch = take()) {
       keep(batch, load(batch));
       await turn();
     }
     await finished;
-    return { files, loaded };
+    return { files, loaded, options: made };
   } finally {
     await Promise.all(started.map((worker) => worker.terminate()));
   }

@@ -20,10 +20,15 @@ export function listLayouts(viewsDir: string): Set<string> {
   );
 }
 
-/** Content files and what loading each gave, when they were parsed before the site is built. */
+/**
+ * Content files and what loading each gave, when they were parsed before the site is built, with
+ * the options they were parsed with: building the site from them uses the same options (snippets,
+ * images, markdown parser, what is kept) rather than reading and making them again.
+ */
 export interface ParsedFiles {
   files: SourceFile[];
   loaded: WeakMap<SourceFile, LoadedFile>;
+  options: BuildOptions;
 }
 
 /** What loading keeps: prose for the reading-age checks, and each page's HTML (see BuildOptions). */

@@ -63,7 +63,10 @@ export interface LoadOptions {
   reuse?: ContentReuse;
   /** Keep each section's prose, for the reading-age checks. */
   prose?: boolean;
-  /** The files, already read and parsed (by parseContent at start-up). */
+  /**
+   * The files, already read and parsed (by parseContent at start-up): the site is built with the
+   * options they were parsed with, which decide `prose` and `keepHtml` instead.
+   */
   parsed?: ParsedFiles;
   /** Keep each page's HTML (the default), rather than render it again from its file when first needed. */
   keepHtml?: boolean;
@@ -71,9 +74,11 @@ export interface LoadOptions {
 
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
-  const files = options.parsed?.files ?? readContentFiles(contentDir, options.reuse?.files);
+  const { parsed } = options;
+  if (parsed) return buildSite(parsed.files, { ...parsed.options, cache: parsed.loaded });
+  const files = readContentFiles(contentDir, options.reuse?.files);
   const keep = { prose: options.prose, html: options.keepHtml };
-  return buildSite(files, { ...buildOptions(contentDir, viewsDir, views, keep), cache: options.parsed?.loaded ?? options.reuse?.loaded });
+  return buildSite(files, { ...buildOptions(contentDir, viewsDir, views, keep), cache: options.reuse?.loaded });
 }
 
 /** Codes each page owns, computed once for the whole site rather than once per page. */
@@ -255,6 +260,20 @@ export function pageBodies(site: Site, views: nunjucks.Environment, context: Sit
   return new LazyBodies(makers);
 }
 
+/** What an earlier build left for this one to reuse: none when there is no previous build, or `all` is asked for. */
+function reuseFor(options: RenderOptions): Reuse | undefined {
+  return options.previous && !options.all ? reuseOf.get(options.previous) : undefined;
+}
+
+/**
+ * Whether a build keeps each page's HTML and what the next build needs: development mode does,
+ * to tell which pages an edit changed. Content parsed before the build (see parseContent) must
+ * be parsed keeping HTML or not as this says.
+ */
+export function keepsHtml(options: RenderOptions): boolean {
+  return Boolean(reuseFor(options) || options.reusable);
+}
+
 /**
  * Reads, validates and indexes the site. Pages are rendered when first asked for (see
  * LazyBodies). Given the previous rendered site, only edited files are read, parsed and rendered,
@@ -269,10 +288,9 @@ function* renderSteps(
   options: RenderOptions,
 ): Generator<void, RenderedSite> {
   const previous = options.previous;
-  const old = previous && !options.all ? reuseOf.get(previous) : undefined;
-  const keep = Boolean(old || options.reusable);
+  const old = reuseFor(options);
+  const keep = keepsHtml(options);
   const content = old?.content ?? (keep ? contentReuse() : undefined);
-  // Development mode keeps each page's HTML, to tell which pages an edit changed.
   const site = loadSite(contentDir, viewsDir, views, { reuse: content, parsed: options.parsed, keepHtml: keep });
   checkRelated(site);
   yield;

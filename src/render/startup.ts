@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import type { Service } from '../contact/services';
 import { loadServices } from '../contact/services';
 import { ContentError } from '../content/errors';
-import type { RenderedSite } from './rendered-site';
-import { renderSite } from './rendered-site';
+import type { RenderOptions, RenderedSite } from './rendered-site';
+import { keepsHtml, renderSite } from './rendered-site';
 import { createViews } from './views';
 import type { SiteContext } from './view-models/page-view';
 import { returnLinksFor } from './view-models/return-link';
@@ -43,6 +43,9 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
 }
 
 /** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
+/** How start-up renders the site: reusable by later builds in development mode. */
+const renderOptions = (config: Config, parsed?: ParsedFiles): RenderOptions => ({ reusable: config.watch, parsed });
+
 export function startUp(config: Config, parsed?: ParsedFiles): Startup {
   const views = createViews(config.viewsDir, { watch: config.watch });
   const assets = buildAssets(siteAssetSources(config.publicDir));
@@ -50,7 +53,7 @@ export function startUp(config: Config, parsed?: ParsedFiles): Startup {
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
   const [rendered, services] = loadAll(
-    () => renderSite(config.contentDir, config.viewsDir, views, context, { reusable: config.watch, parsed }),
+    () => renderSite(config.contentDir, config.viewsDir, views, context, renderOptions(config, parsed)),
     () => loadServices(config.contentDir),
   );
   // Read when a page is first asked for with ?from=, so the services can load after the pages.
@@ -63,5 +66,6 @@ export function startUp(config: Config, parsed?: ParsedFiles): Startup {
  * core (see parseContent) before the site is built from it.
  */
 export async function startServer(config: Config): Promise<Startup> {
-  return startUp(config, config.watch ? undefined : await parseContent(config.contentDir, config.viewsDir, false));
+  if (config.watch) return startUp(config);
+  return startUp(config, await parseContent(config.contentDir, config.viewsDir, keepsHtml(renderOptions(config))));
 }

@@ -1,4 +1,5 @@
 import type { Site } from '../content/site';
+import { NONE } from '../content/site';
 import { sectionUrl } from '../content/urls';
 import { codesInQuery } from '../content/reference-codes';
 import type { Synonyms } from './synonyms';
@@ -84,9 +85,6 @@ export interface SearchIndexOptions {
 }
 
 /** Every section of every article, and each hub section that explains a code, one document each. */
-/** The codes of a section that explains none (most): one shared, frozen list. */
-const NO_CODES: string[] = Object.freeze([]) as unknown as string[];
-
 export function sectionDocuments(site: Site): SectionDocument[] {
   const codesBySection = new Map<string, string[]>();
   for (const owner of site.codes.values()) {
@@ -98,7 +96,7 @@ export function sectionDocuments(site: Site): SectionDocument[] {
     const hub = page.hub ? site.hubs.get(page.hub) : undefined;
     for (const section of page.sections) {
       const id = sectionUrl(page.url, section.id);
-      const codes = codesBySection.get(id) ?? NO_CODES;
+      const codes = codesBySection.get(id) ?? NONE;
       if (page.kind !== 'article' && codes.length === 0) continue;
       docs.push({
         id,

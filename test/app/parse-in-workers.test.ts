@@ -59,6 +59,24 @@ describe('parsing the content on worker threads', () => {
     expect(shapeOf(site)).toEqual(shapeOf(loadSite(fixtureContent, config.viewsDir, views)));
   });
 
+  it('builds the site with the options the files were parsed with: snippets are read once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-parsed-options-'));
+    try {
+      fs.cpSync(path.join(__dirname, '..', 'fixtures', 'snippets'), dir, { recursive: true });
+      const parsed = await (await workers()).parseContent(dir, config.viewsDir, false, 1);
+      const before = loadSite(dir, config.viewsDir, views);
+      const snippets = path.join(dir, '_snippets');
+      for (const name of fs.readdirSync(snippets)) fs.writeFileSync(path.join(snippets, name), 'Changed after start-up.\n');
+      // A page's HTML, rendered from its file when first asked for, has the snippets as parsed.
+      const site = loadSite(dir, config.viewsDir, views, { parsed });
+      for (const page of site.pages) expect(page.html).toBeUndefined();
+      expect(shapeOf(site)).toEqual(shapeOf(before));
+      expect(site.pages.map((page) => site.htmlOf(page)).join('')).not.toContain('Changed after start-up');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports the same content problems, naming file and line', async () => {
     const broken = path.join(__dirname, '..', 'fixtures', 'broken');
     const here = (): Site => loadSite(broken, config.viewsDir, views);
