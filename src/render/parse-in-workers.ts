@@ -7,7 +7,9 @@ import { readContentFiles } from '../content/files';
 import type { BuildOptions, LoadedFile } from '../content/site';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
+import type { CompiledView } from './views';
 import { createViews } from './views';
+import { pageTemplates } from './rendered-site';
 import type { ParsedFiles } from './parse-options';
 
 /** Fewer files than this per thread are parsed sooner by the server alone than a worker could start and help. */
@@ -30,6 +32,11 @@ function asLoaded(loaded: LoadedFile): LoadedFile {
   return loaded;
 }
 
+/** What the server asks a worker: to parse files, or to compile templates. */
+export type WorkerRequest = { files: readonly SourceFile[] } | { templates: readonly string[] };
+/** What a worker answers. */
+export type WorkerReply = { loaded: LoadedFile[] } | { views: CompiledView[] };
+
 /** Lets queued messages from the workers be handled. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -38,15 +45,17 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * on workers and on this thread at once, a batch at a time each, so that start-up uses every
  * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
  * parses any file missing there itself), keeping each page's HTML or not, and the options
- * parsing used, for building the site with. A worker that fails
- * fails the whole load. `workers` overrides the count.
+ * parsing used, for building the site with. A worker that fails fails the whole load. The first
+ * worker left without files then compiles the templates pages are rendered with (see
+ * pageTemplates) while the server builds the site: `views` gives them, or none if that fails.
+ * `workers` overrides the count.
  */
 export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
   const options = (): BuildOptions => buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
-  if (count === 0) return { files, loaded, options: options() };
+  if (count === 0) return { files, loaded, options: options(), views: Promise.resolve([]) };
   const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
   let next = 0;
   const take = (): SourceFile[] => {
@@ -56,6 +65,21 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
   };
   const keep = (batch: readonly SourceFile[], results: LoadedFile[]): void =>
     results.forEach((result, i) => loaded.set(batch[i]!, asLoaded(result)));
+  let compiling: Worker | undefined;
+  let views: Promise<CompiledView[]> = Promise.resolve([]);
+  /** Asks a worker done parsing for the templates; it stops once it has answered. */
+  const compileOn = (worker: Worker): void => {
+    compiling = worker;
+    views = new Promise<CompiledView[]>((resolve) => {
+      worker.on('message', (reply: WorkerReply) => {
+        if ('views' in reply) resolve(reply.views);
+      });
+      worker.once('error', () => resolve([]));
+      worker.once('exit', () => resolve([]));
+      const request: WorkerRequest = { templates: pageTemplates(viewsDir) };
+      worker.postMessage(request);
+    }).finally(() => void worker.terminate());
+  };
   try {
     const done = started.map(
       (worker) =>
@@ -66,11 +90,16 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
             const batch = take();
             if (batch.length > 0) {
               inFlight.push(batch);
-              worker.postMessage(batch);
-            } else if (inFlight.length === 0) resolve();
+              const request: WorkerRequest = { files: batch };
+              worker.postMessage(request);
+            } else if (inFlight.length === 0) {
+              if (!compiling) compileOn(worker);
+              resolve();
+            }
           };
-          worker.on('message', (results: LoadedFile[]) => {
-            keep(inFlight.shift()!, results);
+          worker.on('message', (reply: WorkerReply) => {
+            if (!('loaded' in reply)) return;
+            keep(inFlight.shift()!, reply.loaded);
             send();
           });
           worker.once('error', reject);
@@ -90,8 +119,11 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
       await turn();
     }
     await finished;
-    return { files, loaded, options: made };
+    return { files, loaded, options: made, views };
+  } catch (error) {
+    if (compiling) await compiling.terminate();
+    throw error;
   } finally {
-    await Promise.all(started.map((worker) => worker.terminate()));
+    await Promise.all(started.filter((worker) => worker !== compiling).map((worker) => worker.terminate()));
   }
 }

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
+import { HUB_LAYOUT } from '../content/schema';
 import { ContentFileReuse, readContentFiles } from '../content/files';
 import type { SourceFile } from '../content/files';
 import type { RetiredCode } from '../content/retired-codes';
 import type { LoadedFile, Page, Site } from '../content/site';
 import type { ParsedFiles } from './parse-options';
-import { buildOptions } from './parse-options';
+import { buildOptions, listLayouts } from './parse-options';
 import { buildSite } from '../content/site';
 import { currentBanner } from './views';
 import type { PreparedBody } from './prepared';
@@ -104,11 +105,19 @@ function pageInputs(site: Site, page: Page, owned: string[] | undefined): string
   });
 }
 
+const HOME_TEMPLATE = 'pages/home.njk';
+const REFERENCE_LINK_TEMPLATE = 'partials/reference-link.njk';
+
+/** The templates the site's pages and its 404 page are rendered with: what warm-up and the first pages asked for need. */
+export function pageTemplates(viewsDir: string): string[] {
+  return [NOT_FOUND_TEMPLATE, HOME_TEMPLATE, HUB_LAYOUT, ...listLayouts(viewsDir), REFERENCE_LINK_TEMPLATE];
+}
+
 /** One hub or article page, optionally for a patient who came from a service. */
 export function renderPage(site: Site, page: Page, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
   const renderLink = (code: string): string =>
-    views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
-  const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
+    views.render(REFERENCE_LINK_TEMPLATE, { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
+  const template = page === site.home ? HOME_TEMPLATE : page.kind === 'hub' ? HUB_LAYOUT : page.layout;
   return views.render(template, {
     ...pageView(site, page, context, renderLink, returnTo),
     ogType: page.kind === 'article' ? 'article' : 'website',

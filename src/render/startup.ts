@@ -47,7 +47,7 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
 const renderOptions = (config: Config, parsed?: ParsedFiles): RenderOptions => ({ reusable: config.watch, parsed });
 
 export function startUp(config: Config, parsed?: ParsedFiles): Startup {
-  const views = createViews(config.viewsDir, { watch: config.watch });
+  const views = createViews(config.viewsDir, { watch: config.watch, compiled: parsed?.views });
   const assets = buildAssets(siteAssetSources(config.publicDir));
   const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
@@ -63,9 +63,14 @@ export function startUp(config: Config, parsed?: ParsedFiles): Startup {
 
 /**
  * startUp for the server: outside development mode, a large content folder is parsed on every
- * core (see parseContent) before the site is built from it.
+ * core (see parseContent) before the site is built from it, and a worker compiles the page
+ * templates meanwhile.
  */
 export async function startServer(config: Config): Promise<Startup> {
   if (config.watch) return startUp(config);
-  return startUp(config, await parseContent(config.contentDir, config.viewsDir, keepsHtml(renderOptions(config))));
+  const parsed = await parseContent(config.contentDir, config.viewsDir, keepsHtml(renderOptions(config)));
+  const startup = startUp(config, parsed);
+  // Compiled by then, on the other core, while the site was built: the first pages need not compile them.
+  await parsed.views;
+  return startup;
 }

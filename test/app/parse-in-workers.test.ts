@@ -94,6 +94,14 @@ describe('parsing the content on worker threads', () => {
     );
   });
 
+  it('compiles the templates pages are rendered with on a worker, once it has no files left', async () => {
+    const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 1);
+    const compiled = (await parsed.views).map((view) => path.relative(config.viewsDir, view.path));
+    expect(compiled).toEqual(expect.arrayContaining(['pages/not-found.njk', 'pages/home.njk', 'layouts/hub.njk', 'layouts/article.njk']));
+    const alone = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 0);
+    expect(await alone.views).toEqual([]);
+  });
+
   it('uses no workers for a small folder or a single core', async () => {
     const { workerCount, FILES_PER_THREAD } = await workers();
     expect(workerCount(FILES_PER_THREAD - 1, 8)).toBe(0);
