@@ -45,7 +45,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * on workers and on this thread at once, a batch at a time each, so that start-up uses every
  * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
  * parses any file missing there itself), keeping each page's HTML or not, and the options
- * parsing used, for building the site with. A worker that fails fails the whole load. The first
+ * parsing used, for building the site with. A file parsed here or on a worker no longer holds
+ * its text. A worker that fails fails the whole load. The first
  * worker left without files then compiles the templates pages are rendered with (see
  * pageTemplates) while the server builds the site: `views` gives them, or none if that fails.
  * `workers` overrides the count.
@@ -63,8 +64,14 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     next += batch.length;
     return batch;
   };
+  // Once what a file gave is kept, its text is read no more: at 10,000 articles the texts are
+  // over 200 MB, and held until the site is built they were still in the heap when the server
+  // became ready. A worker was sent its own copy.
   const keep = (batch: readonly SourceFile[], results: LoadedFile[]): void =>
-    results.forEach((result, i) => loaded.set(batch[i]!, asLoaded(result)));
+    results.forEach((result, i) => {
+      loaded.set(batch[i]!, asLoaded(result));
+      batch[i]!.text = '';
+    });
   let compiling: Worker | undefined;
   let views: Promise<CompiledView[]> = Promise.resolve([]);
   /** Asks a worker done parsing for the templates; it stops once it has answered. */

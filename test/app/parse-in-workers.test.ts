@@ -34,6 +34,8 @@ function shapeOf(site: Site): unknown[] {
 describe('parsing the content on worker threads', () => {
   it('gives the same site as parsing it in the server', async () => {
     const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 2);
+    // Every file was parsed, here or on a worker, and no longer holds its text.
+    for (const file of parsed.files) expect([parsed.loaded.has(file), file.text]).toEqual([true, '']);
     const inWorkers = loadSite(fixtureContent, config.viewsDir, views, { parsed, keepHtml: false });
     const here = loadSite(fixtureContent, config.viewsDir, views, { keepHtml: false });
     expect(inWorkers.pages.length).toBeGreaterThan(3);
