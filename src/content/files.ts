@@ -7,6 +7,7 @@ export interface SourceFile {
   relativePath: string;
   /** Path relative to the working directory, used in messages: `content/manage/mobile-phone.md`. */
   displayPath: string;
+  /** The file's text; emptied once start-up has parsed the file (see parseContent), as nothing reads it again. */
   text: string;
   /** The file's modification time. */
   modified: Date;

@@ -24,6 +24,13 @@ export interface LinkTargets {
   hasCode(code: string): boolean;
 }
 
+/**
+ * A link whose path is letters, digits, `_`, `-` and `/` only (no `.` segments, escapes or
+ * query), with or without an `#id` of letters, digits, `_` and `-`: its path and fragment are
+ * what `new URL` would give.
+ */
+const PLAIN_LINK = /^(\/[\w/-]*)(?:#([\w-]*))?$/;
+
 function safeDecode(text: string): string | undefined {
   try {
     return decodeURIComponent(text);
@@ -45,14 +52,18 @@ function fragmentProblem(href: string, fragment: string, page: LinkPage): string
  */
 export function checkLink(targets: LinkTargets, href: string, from?: LinkPage): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return undefined;
-  let url: URL;
-  try {
-    url = new URL(href, 'http://site.invalid/');
-  } catch {
-    return `link "${href}" is not a valid address`;
+  // Most links are a plain path, perhaps with a plain #id, which a URL would give back unchanged.
+  const plain = PLAIN_LINK.exec(href);
+  let url: URL | undefined;
+  if (!plain) {
+    try {
+      url = new URL(href, 'http://site.invalid/');
+    } catch {
+      return `link "${href}" is not a valid address`;
+    }
   }
-  const path = url.pathname;
-  const fragment = safeDecode(url.hash.slice(1));
+  const path = url ? url.pathname : plain![1]!;
+  const fragment = url ? safeDecode(url.hash.slice(1)) : (plain![2] ?? '');
   if (fragment === undefined) return `link "${href}" has a malformed #fragment`;
 
   const cid = /^\/cid\/([^/]+)$/.exec(path);
@@ -61,7 +72,7 @@ export function checkLink(targets: LinkTargets, href: string, from?: LinkPage): 
     return code && targets.hasCode(code) ? undefined : `link "${href}" names a reference code no section explains`;
   }
   if (path === '/contact') {
-    const error = url.searchParams.get('error');
+    const error = url ? url.searchParams.get('error') : null;
     if (error === null) return undefined;
     const code = normaliseCode(error);
     return code && targets.hasCode(code) ? undefined : `contact link "${href}" names ${error}, which no section explains`;

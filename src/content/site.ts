@@ -144,10 +144,11 @@ export interface LoadedFile {
 }
 
 /**
- * The list a section without codes shares (most sections): one empty array rather than two for
- * each of a large site's sections. Frozen, as nothing may add to a loaded section.
+ * The list a section without codes shares (most sections), here and in what is made from the
+ * site: one empty array rather than two or three for each of a large site's sections. Frozen, as
+ * nothing may add to a loaded section.
  */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
 
 function loadPageFile(file: SourceFile, options: BuildOptions, images: Map<string, SiteImage>, keepHtml = options.keepHtml !== false): LoadedFile {
   const result = parsePage(file);

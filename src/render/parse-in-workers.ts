@@ -4,10 +4,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../content/files';
 import { readContentFiles } from '../content/files';
-import type { LoadedFile } from '../content/site';
+import type { BuildOptions, LoadedFile } from '../content/site';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
+import type { CompiledView } from './views';
 import { createViews } from './views';
+import { pageTemplates } from './rendered-site';
 import type { ParsedFiles } from './parse-options';
 
 /** Fewer files than this per thread are parsed sooner by the server alone than a worker could start and help. */
@@ -30,6 +32,11 @@ function asLoaded(loaded: LoadedFile): LoadedFile {
   return loaded;
 }
 
+/** What the server asks a worker: to parse files, or to compile templates. */
+export type WorkerRequest = { files: readonly SourceFile[] } | { templates: readonly string[] };
+/** What a worker answers. */
+export type WorkerReply = { loaded: LoadedFile[] } | { views: CompiledView[] };
+
 /** Lets queued messages from the workers be handled. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -37,14 +44,19 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * Reads the content folder and, when it is large and the machine has the cores, parses its files
  * on workers and on this thread at once, a batch at a time each, so that start-up uses every
  * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
- * parses any file missing there itself), keeping each page's HTML or not. A worker that fails
- * fails the whole load. `workers` overrides the count.
+ * parses any file missing there itself), keeping each page's HTML or not, and the options
+ * parsing used, for building the site with. A file parsed here or on a worker no longer holds
+ * its text. A worker that fails fails the whole load. The first
+ * worker left without files then compiles the templates pages are rendered with (see
+ * pageTemplates) while the server builds the site: `views` gives them, or none if that fails.
+ * `workers` overrides the count.
  */
 export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
-  if (count === 0) return { files, loaded };
+  const options = (): BuildOptions => buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
+  if (count === 0) return { files, loaded, options: options(), views: Promise.resolve([]) };
   const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
   let next = 0;
   const take = (): SourceFile[] => {
@@ -52,8 +64,29 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     next += batch.length;
     return batch;
   };
+  // Once what a file gave is kept, its text is read no more: at 10,000 articles the texts are
+  // over 200 MB, and held until the site is built they were still in the heap when the server
+  // became ready. A worker was sent its own copy.
   const keep = (batch: readonly SourceFile[], results: LoadedFile[]): void =>
-    results.forEach((result, i) => loaded.set(batch[i]!, asLoaded(result)));
+    results.forEach((result, i) => {
+      loaded.set(batch[i]!, asLoaded(result));
+      batch[i]!.text = '';
+    });
+  let compiling: Worker | undefined;
+  let views: Promise<CompiledView[]> = Promise.resolve([]);
+  /** Asks a worker done parsing for the templates; it stops once it has answered. */
+  const compileOn = (worker: Worker): void => {
+    compiling = worker;
+    views = new Promise<CompiledView[]>((resolve) => {
+      worker.on('message', (reply: WorkerReply) => {
+        if ('views' in reply) resolve(reply.views);
+      });
+      worker.once('error', () => resolve([]));
+      worker.once('exit', () => resolve([]));
+      const request: WorkerRequest = { templates: pageTemplates(viewsDir) };
+      worker.postMessage(request);
+    }).finally(() => void worker.terminate());
+  };
   try {
     const done = started.map(
       (worker) =>
@@ -64,11 +97,16 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
             const batch = take();
             if (batch.length > 0) {
               inFlight.push(batch);
-              worker.postMessage(batch);
-            } else if (inFlight.length === 0) resolve();
+              const request: WorkerRequest = { files: batch };
+              worker.postMessage(request);
+            } else if (inFlight.length === 0) {
+              if (!compiling) compileOn(worker);
+              resolve();
+            }
           };
-          worker.on('message', (results: LoadedFile[]) => {
-            keep(inFlight.shift()!, results);
+          worker.on('message', (reply: WorkerReply) => {
+            if (!('loaded' in reply)) return;
+            keep(inFlight.shift()!, reply.loaded);
             send();
           });
           worker.once('error', reject);
@@ -80,14 +118,19 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     // Handled now: a worker may fail while this thread is still parsing.
     const finished = Promise.all(done);
     finished.catch(() => undefined);
-    const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
+    // Made while the workers start: this thread's share, then building the site, use them.
+    const made = options();
+    const load = pageLoader(made);
     for (let batch = take(); batch.length > 0; batch = take()) {
       keep(batch, load(batch));
       await turn();
     }
     await finished;
-    return { files, loaded };
+    return { files, loaded, options: made, views };
+  } catch (error) {
+    if (compiling) await compiling.terminate();
+    throw error;
   } finally {
-    await Promise.all(started.map((worker) => worker.terminate()));
+    await Promise.all(started.filter((worker) => worker !== compiling).map((worker) => worker.terminate()));
   }
 }

@@ -7,6 +7,7 @@ import { createMarkdown } from '../content/markdown';
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import type { BuildOptions, LoadedFile } from '../content/site';
 import { readSnippets } from '../content/snippets';
+import type { CompiledView } from './views';
 import { componentRenderer } from './views';
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -20,10 +21,17 @@ export function listLayouts(viewsDir: string): Set<string> {
   );
 }
 
-/** Content files and what loading each gave, when they were parsed before the site is built. */
+/**
+ * Content files and what loading each gave, when they were parsed before the site is built, with
+ * the options they were parsed with: building the site from them uses the same options (snippets,
+ * images, markdown parser, what is kept) rather than reading and making them again.
+ */
 export interface ParsedFiles {
   files: SourceFile[];
   loaded: WeakMap<SourceFile, LoadedFile>;
+  options: BuildOptions;
+  /** Templates compiled meanwhile on a worker (see parseContent), for the server's views. */
+  views: Promise<readonly CompiledView[]>;
 }
 
 /** What loading keeps: prose for the reading-age checks, and each page's HTML (see BuildOptions). */

@@ -1,13 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SourceFile } from '../content/files';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
-import { createViews } from './views';
+import { compileViews, createViews } from './views';
+import type { WorkerRequest, WorkerReply } from './parse-in-workers';
 
 /**
  * A start-up worker (see parseContent): parses and checks each batch of content files it is
- * sent, exactly as the server does, and sends back what loading each file gave.
+ * sent, exactly as the server does, and sends back what loading each file gave; asked for
+ * templates, it compiles them for the server (see compileViews).
  */
 const { contentDir, viewsDir, keepHtml } = workerData as { contentDir: string; viewsDir: string; keepHtml: boolean };
 const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
-parentPort!.on('message', (files: SourceFile[]) => parentPort!.postMessage(load(files)));
+const reply = (message: WorkerReply): void => parentPort!.postMessage(message);
+parentPort!.on('message', (request: WorkerRequest) =>
+  reply('templates' in request ? { views: compileViews(viewsDir, request.templates) } : { loaded: load(request.files) }),
+);

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type nunjucks from 'nunjucks';
 import { canonicalUrl } from '../content/urls';
+import { HUB_LAYOUT } from '../content/schema';
 import { ContentFileReuse, readContentFiles } from '../content/files';
 import type { SourceFile } from '../content/files';
 import type { RetiredCode } from '../content/retired-codes';
 import type { LoadedFile, Page, Site } from '../content/site';
 import type { ParsedFiles } from './parse-options';
-import { buildOptions } from './parse-options';
+import { buildOptions, listLayouts } from './parse-options';
 import { buildSite } from '../content/site';
 import { currentBanner } from './views';
 import type { PreparedBody } from './prepared';
@@ -63,7 +64,10 @@ export interface LoadOptions {
   reuse?: ContentReuse;
   /** Keep each section's prose, for the reading-age checks. */
   prose?: boolean;
-  /** The files, already read and parsed (by parseContent at start-up). */
+  /**
+   * The files, already read and parsed (by parseContent at start-up): the site is built with the
+   * options they were parsed with, which decide `prose` and `keepHtml` instead.
+   */
   parsed?: ParsedFiles;
   /** Keep each page's HTML (the default), rather than render it again from its file when first needed. */
   keepHtml?: boolean;
@@ -71,9 +75,11 @@ export interface LoadOptions {
 
 /** Reads, validates and indexes the content folder. Throws ContentError naming every problem. */
 export function loadSite(contentDir: string, viewsDir: string, views: nunjucks.Environment, options: LoadOptions = {}): Site {
-  const files = options.parsed?.files ?? readContentFiles(contentDir, options.reuse?.files);
+  const { parsed } = options;
+  if (parsed) return buildSite(parsed.files, { ...parsed.options, cache: parsed.loaded });
+  const files = readContentFiles(contentDir, options.reuse?.files);
   const keep = { prose: options.prose, html: options.keepHtml };
-  return buildSite(files, { ...buildOptions(contentDir, viewsDir, views, keep), cache: options.parsed?.loaded ?? options.reuse?.loaded });
+  return buildSite(files, { ...buildOptions(contentDir, viewsDir, views, keep), cache: options.reuse?.loaded });
 }
 
 /** Codes each page owns, computed once for the whole site rather than once per page. */
@@ -99,11 +105,19 @@ function pageInputs(site: Site, page: Page, owned: string[] | undefined): string
   });
 }
 
+const HOME_TEMPLATE = 'pages/home.njk';
+const REFERENCE_LINK_TEMPLATE = 'partials/reference-link.njk';
+
+/** The templates the site's pages and its 404 page are rendered with: what warm-up and the first pages asked for need. */
+export function pageTemplates(viewsDir: string): string[] {
+  return [NOT_FOUND_TEMPLATE, HOME_TEMPLATE, HUB_LAYOUT, ...listLayouts(viewsDir), REFERENCE_LINK_TEMPLATE];
+}
+
 /** One hub or article page, optionally for a patient who came from a service. */
 export function renderPage(site: Site, page: Page, views: nunjucks.Environment, context: SiteContext, returnTo?: ReturnLink): string {
   const renderLink = (code: string): string =>
-    views.render('partials/reference-link.njk', { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
-  const template = page === site.home ? 'pages/home.njk' : page.kind === 'hub' ? 'layouts/hub.njk' : page.layout;
+    views.render(REFERENCE_LINK_TEMPLATE, { code, shareUrl: canonicalUrl(context.baseUrl, `/cid/${code}`) }).trim();
+  const template = page === site.home ? HOME_TEMPLATE : page.kind === 'hub' ? HUB_LAYOUT : page.layout;
   return views.render(template, {
     ...pageView(site, page, context, renderLink, returnTo),
     ogType: page.kind === 'article' ? 'article' : 'website',
@@ -255,6 +269,20 @@ export function pageBodies(site: Site, views: nunjucks.Environment, context: Sit
   return new LazyBodies(makers);
 }
 
+/** What an earlier build left for this one to reuse: none when there is no previous build, or `all` is asked for. */
+function reuseFor(options: RenderOptions): Reuse | undefined {
+  return options.previous && !options.all ? reuseOf.get(options.previous) : undefined;
+}
+
+/**
+ * Whether a build keeps each page's HTML and what the next build needs: development mode does,
+ * to tell which pages an edit changed. Content parsed before the build (see parseContent) must
+ * be parsed keeping HTML or not as this says.
+ */
+export function keepsHtml(options: RenderOptions): boolean {
+  return Boolean(reuseFor(options) || options.reusable);
+}
+
 /**
  * Reads, validates and indexes the site. Pages are rendered when first asked for (see
  * LazyBodies). Given the previous rendered site, only edited files are read, parsed and rendered,
@@ -269,10 +297,9 @@ function* renderSteps(
   options: RenderOptions,
 ): Generator<void, RenderedSite> {
   const previous = options.previous;
-  const old = previous && !options.all ? reuseOf.get(previous) : undefined;
-  const keep = Boolean(old || options.reusable);
+  const old = reuseFor(options);
+  const keep = keepsHtml(options);
   const content = old?.content ?? (keep ? contentReuse() : undefined);
-  // Development mode keeps each page's HTML, to tell which pages an edit changed.
   const site = loadSite(contentDir, viewsDir, views, { reuse: content, parsed: options.parsed, keepHtml: keep });
   checkRelated(site);
   yield;

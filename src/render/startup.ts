@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import type { Service } from '../contact/services';
 import { loadServices } from '../contact/services';
 import { ContentError } from '../content/errors';
-import type { RenderedSite } from './rendered-site';
-import { renderSite } from './rendered-site';
+import type { RenderOptions, RenderedSite } from './rendered-site';
+import { keepsHtml, renderSite } from './rendered-site';
 import { createViews } from './views';
 import type { SiteContext } from './view-models/page-view';
 import { returnLinksFor } from './view-models/return-link';
@@ -43,14 +43,17 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
 }
 
 /** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
+/** How start-up renders the site: reusable by later builds in development mode. */
+const renderOptions = (config: Config, parsed?: ParsedFiles): RenderOptions => ({ reusable: config.watch, parsed });
+
 export function startUp(config: Config, parsed?: ParsedFiles): Startup {
-  const views = createViews(config.viewsDir, { watch: config.watch });
+  const views = createViews(config.viewsDir, { watch: config.watch, compiled: parsed?.views });
   const assets = buildAssets(siteAssetSources(config.publicDir));
   const context: SiteContext = { baseUrl: config.baseUrl, siteName: SITE_NAME, robotsDisallowAll: config.robotsDisallowAll };
   views.addGlobal('siteName', SITE_NAME);
   views.addGlobal('assets', assets);
   const [rendered, services] = loadAll(
-    () => renderSite(config.contentDir, config.viewsDir, views, context, { reusable: config.watch, parsed }),
+    () => renderSite(config.contentDir, config.viewsDir, views, context, renderOptions(config, parsed)),
     () => loadServices(config.contentDir),
   );
   // Read when a page is first asked for with ?from=, so the services can load after the pages.
@@ -60,8 +63,14 @@ export function startUp(config: Config, parsed?: ParsedFiles): Startup {
 
 /**
  * startUp for the server: outside development mode, a large content folder is parsed on every
- * core (see parseContent) before the site is built from it.
+ * core (see parseContent) before the site is built from it, and a worker compiles the page
+ * templates meanwhile.
  */
 export async function startServer(config: Config): Promise<Startup> {
-  return startUp(config, config.watch ? undefined : await parseContent(config.contentDir, config.viewsDir, false));
+  if (config.watch) return startUp(config);
+  const parsed = await parseContent(config.contentDir, config.viewsDir, keepsHtml(renderOptions(config)));
+  const startup = startUp(config, parsed);
+  // Compiled by then, on the other core, while the site was built: the first pages need not compile them.
+  await parsed.views;
+  return startup;
 }

@@ -21,16 +21,111 @@ export function linearTrim(builtIn: (value: unknown) => unknown): (value: unknow
   };
 }
 
+/** A template compiled to JavaScript elsewhere (see compileViews): its file, the text compiled and the code. */
+export interface CompiledView {
+  path: string;
+  text: string;
+  code: string;
+}
+
+/** What a template's code gives when run: its root and block functions, as Nunjucks makes them. */
+type TemplateProps = Record<string, unknown>;
+
+/**
+ * Our views first, then nhsuk-frontend's. A template compiled elsewhere from the very text the
+ * file holds now is run from its code rather than compiled again; any other is compiled as usual.
+ */
+class ViewsLoader extends nunjucks.FileSystemLoader {
+  private readonly compiled = new Map<string, CompiledView>();
+  constructor(viewsDir: string, compiled: Promise<readonly CompiledView[]> | undefined) {
+    super([viewsDir, nhsukDist]);
+    void compiled?.then((views) => views.forEach((view) => this.compiled.set(view.path, view)));
+  }
+  override getSource(name: string): nunjucks.LoaderSource {
+    const source = super.getSource(name);
+    const view = source ? this.compiled.get(source.path) : undefined;
+    if (!view || view.text !== source.src) return source;
+    // Nunjucks keeps each template it makes: the code is needed once.
+    this.compiled.delete(view.path);
+    // What Nunjucks does with the code it compiles (Template._compile): run it for the template's functions.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code Nunjucks compiled from our own views
+    const props = (new Function(view.code) as () => TemplateProps)();
+    return { ...source, src: { type: 'code', obj: props } as unknown as string };
+  }
+}
+
+export interface ViewsOptions {
+  watch?: boolean;
+  /** Templates compiled on another thread (see compileViews), used as they arrive. */
+  compiled?: Promise<readonly CompiledView[]>;
+}
+
 /**
  * Our views first, then nhsuk-frontend's; autoescape on. Compiled templates are cached even in
  * development mode (recompiling every template for every page made a rebuild several times
  * slower): development mode calls forgetCompiledViews when a view changes.
  */
-export function createViews(viewsDir: string, _options: { watch?: boolean } = {}): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader([viewsDir, nhsukDist]);
-  const views = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+export function createViews(viewsDir: string, options: ViewsOptions = {}): nunjucks.Environment {
+  const views = new nunjucks.Environment(new ViewsLoader(viewsDir, options.compiled), { autoescape: true, throwOnUndefined: false });
   views.addFilter('trim', linearTrim(views.getFilter('trim')));
   return views;
+}
+
+/** Template names written as text in a template: those it extends, includes and imports. */
+function namedTemplates(text: string, views: EnvironmentInternals): string[] {
+  const { parser, nodes } = nunjucks as unknown as NunjucksInternals;
+  const root = parser.parse(text, views.extensionsList, views.opts);
+  const names: string[] = [];
+  for (const type of [nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport]) {
+    for (const node of root.findAll(type))
+      if (node.template instanceof nodes.Literal && typeof node.template.value === 'string') names.push(node.template.value);
+  }
+  return names;
+}
+
+/** The parts of Nunjucks compileViews uses that its types leave out. */
+interface NunjucksInternals {
+  parser: { parse(text: string, extensions: unknown, opts: unknown): NunjucksNode };
+  nodes: Record<'Extends' | 'Include' | 'Import' | 'FromImport' | 'Literal', abstract new (...args: never[]) => NunjucksNode>;
+  compiler: { compile(text: string, asyncFilters: unknown, extensions: unknown, name: string, opts: unknown): string };
+}
+interface NunjucksNode {
+  template?: NunjucksNode;
+  value?: unknown;
+  findAll(type: abstract new (...args: never[]) => NunjucksNode): NunjucksNode[];
+}
+type EnvironmentInternals = nunjucks.Environment & {
+  extensionsList: unknown;
+  asyncFilters: unknown;
+  opts: unknown;
+  loaders: nunjucks.FileSystemLoader[];
+  resolveTemplate(loader: nunjucks.FileSystemLoader, parentName: string, name: string): string;
+};
+
+/**
+ * The templates named and every template they name, and so on (a name made at render time is
+ * left out), compiled to JavaScript as createViews' environment compiles it: for a
+ * start-up worker to do while the server builds the site, so that the server's first pages
+ * need not compile them. A template that does not compile is left out, for the server to report.
+ */
+export function compileViews(viewsDir: string, names: readonly string[]): CompiledView[] {
+  const views = createViews(viewsDir) as EnvironmentInternals;
+  const loader = views.loaders[0]!;
+  const { compiler } = nunjucks as unknown as NunjucksInternals;
+  const queue = [...names];
+  const compiled = new Map<string, CompiledView>();
+  for (let i = 0; i < queue.length; i += 1) {
+    try {
+      const source = loader.getSource(queue[i]!);
+      if (!source || compiled.has(source.path)) continue;
+      const code = compiler.compile(source.src, views.asyncFilters, views.extensionsList, source.path, views.opts);
+      compiled.set(source.path, { path: source.path, text: source.src, code });
+      for (const name of namedTemplates(source.src, views)) queue.push(views.resolveTemplate(loader, source.path, name));
+    } catch {
+      // Reported by the server when it renders the template.
+    }
+  }
+  return [...compiled.values()];
 }
 
 const MACROS: Record<ComponentName, string> = {

@@ -202,7 +202,14 @@ export class InvertedIndex<T> {
   private readonly champions = new Map<number, { docs: Uint32Array; tfs: Uint32Array }>();
   private readonly sets = new Map<number, Uint32Array>();
 
-  constructor(private readonly processTerm: TermProcessor) {}
+  /**
+   * `updatable` (the default) keeps each document's text, for `remove` and `fieldsOf`; an index
+   * that is never updated need not hold an array of them per document.
+   */
+  constructor(
+    private readonly processTerm: TermProcessor,
+    private readonly updatable = true,
+  ) {}
 
   /** Live documents. */
   get size(): number {
@@ -247,7 +254,7 @@ export class InvertedIndex<T> {
       const n = this.docs.length;
       numbers.push(n);
       this.docs.push(doc);
-      this.fields.push(fields);
+      this.fields.push(this.updatable ? fields : undefined);
       this.deleted.push(0);
       for (let f = 0; f < FIELDS; f += 1) {
         const length = this.analyse(fields[f]!, f, touched, 1);
@@ -285,6 +292,7 @@ export class InvertedIndex<T> {
 
   /** Removes a document: it is no longer found or counted. */
   remove(n: number): void {
+    if (!this.updatable) throw new Error('an index made not updatable keeps no text to remove a document by');
     const fields = this.fields[n];
     if (!fields || this.deleted.data[n]) return;
     this.deleted.data[n] = 1;

@@ -1,4 +1,6 @@
-import type { Site } from '../content/site';
+import type { Page, Site } from '../content/site';
+import type { Section } from '../content/markdown';
+import { NONE } from '../content/site';
 import { sectionUrl } from '../content/urls';
 import { codesInQuery } from '../content/reference-codes';
 import type { Synonyms } from './synonyms';
@@ -11,17 +13,54 @@ import type { TermProcessor } from './terms';
 import { createTermProcessor, termsOf, tokenize } from './terms';
 import { EMPTY_SECTION_FACTOR, RERANKED, distinctiveness, headingFactor, headingQuery, headingWords, rerank } from './rerank';
 
-/** One searchable section: a heading and its text, with the page it is on. */
+/**
+ * One searchable section: a heading and its text, with the page it is on. Those sectionDocuments
+ * makes read their fields through from the page and section: a copy is made field by field, not
+ * by spreading one.
+ */
 export interface SectionDocument {
-  id: string;
-  url: string;
-  headingId: string;
-  heading: string;
-  title: string;
-  hub: string;
-  body: string;
+  /** The section's URL (see sectionUrl). */
+  readonly id: string;
+  readonly url: string;
+  readonly headingId: string;
+  readonly heading: string;
+  readonly title: string;
+  readonly hub: string;
+  readonly body: string;
   /** The reference codes this section explains (none when left out). */
-  codes?: string[];
+  readonly codes?: string[];
+}
+
+/**
+ * A section of a page as search sees it, read through to the page and the section rather than
+ * copied: a large site has hundreds of thousands, and its URL, joined when asked for, is the only
+ * string a document would otherwise hold of its own.
+ */
+class PageSection implements SectionDocument {
+  constructor(
+    private readonly page: Page,
+    private readonly section: Section,
+    readonly hub: string,
+    readonly codes: string[],
+  ) {}
+  get id(): string {
+    return sectionUrl(this.page.url, this.section.id);
+  }
+  get url(): string {
+    return this.page.url;
+  }
+  get headingId(): string {
+    return this.section.id;
+  }
+  get heading(): string {
+    return this.section.text;
+  }
+  get title(): string {
+    return this.page.title;
+  }
+  get body(): string {
+    return this.section.body;
+  }
 }
 
 /** A piece of an excerpt; `mark` pieces matched the query. Views escape every piece. */
@@ -84,32 +123,16 @@ export interface SearchIndexOptions {
 }
 
 /** Every section of every article, and each hub section that explains a code, one document each. */
-/** The codes of a section that explains none (most): one shared, frozen list. */
-const NO_CODES: string[] = Object.freeze([]) as unknown as string[];
-
 export function sectionDocuments(site: Site): SectionDocument[] {
-  const codesBySection = new Map<string, string[]>();
-  for (const owner of site.codes.values()) {
-    const id = sectionUrl(owner.page.url, owner.section.id);
-    codesBySection.set(id, [...(codesBySection.get(id) ?? []), owner.code]);
-  }
+  const codesBySection = new Map<Section, string[]>();
+  for (const owner of site.codes.values()) codesBySection.set(owner.section, [...(codesBySection.get(owner.section) ?? []), owner.code]);
   const docs: SectionDocument[] = [];
   for (const page of site.pages) {
     const hub = page.hub ? site.hubs.get(page.hub) : undefined;
     for (const section of page.sections) {
-      const id = sectionUrl(page.url, section.id);
-      const codes = codesBySection.get(id) ?? NO_CODES;
+      const codes = codesBySection.get(section) ?? NONE;
       if (page.kind !== 'article' && codes.length === 0) continue;
-      docs.push({
-        id,
-        url: page.url,
-        headingId: section.id,
-        heading: section.text,
-        title: page.title,
-        hub: hub?.title ?? '',
-        body: section.body,
-        codes,
-      });
+      docs.push(new PageSection(page, section, hub?.title ?? '', codes));
     }
   }
   return docs;
@@ -246,7 +269,7 @@ function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: 
   const wasteful = prior && (prior.index.waste.removed > prior.index.size * MAX_REMOVED_SHARE || prior.updates >= MAX_UPDATES);
   if (!prior || prior.stemming !== stemming || wasteful) {
     const processTerm = createTermProcessor({ stemming });
-    const index = new InvertedIndex<SectionDocument>(processTerm);
+    const index = new InvertedIndex<SectionDocument>(processTerm, reusable);
     const added = index.add(documents.map((doc) => ({ doc, fields: fieldsOf(doc) })));
     index.setOrder(added);
     // Only a later build reads the numbers: at 10,000 articles the map alone is several megabytes.

@@ -34,6 +34,8 @@ function shapeOf(site: Site): unknown[] {
 describe('parsing the content on worker threads', () => {
   it('gives the same site as parsing it in the server', async () => {
     const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 2);
+    // Every file was parsed, here or on a worker, and no longer holds its text.
+    for (const file of parsed.files) expect([parsed.loaded.has(file), file.text]).toEqual([true, '']);
     const inWorkers = loadSite(fixtureContent, config.viewsDir, views, { parsed, keepHtml: false });
     const here = loadSite(fixtureContent, config.viewsDir, views, { keepHtml: false });
     expect(inWorkers.pages.length).toBeGreaterThan(3);
@@ -59,6 +61,24 @@ describe('parsing the content on worker threads', () => {
     expect(shapeOf(site)).toEqual(shapeOf(loadSite(fixtureContent, config.viewsDir, views)));
   });
 
+  it('builds the site with the options the files were parsed with: snippets are read once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-parsed-options-'));
+    try {
+      fs.cpSync(path.join(__dirname, '..', 'fixtures', 'snippets'), dir, { recursive: true });
+      const parsed = await (await workers()).parseContent(dir, config.viewsDir, false, 1);
+      const before = loadSite(dir, config.viewsDir, views);
+      const snippets = path.join(dir, '_snippets');
+      for (const name of fs.readdirSync(snippets)) fs.writeFileSync(path.join(snippets, name), 'Changed after start-up.\n');
+      // A page's HTML, rendered from its file when first asked for, has the snippets as parsed.
+      const site = loadSite(dir, config.viewsDir, views, { parsed });
+      for (const page of site.pages) expect(page.html).toBeUndefined();
+      expect(shapeOf(site)).toEqual(shapeOf(before));
+      expect(site.pages.map((page) => site.htmlOf(page)).join('')).not.toContain('Changed after start-up');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports the same content problems, naming file and line', async () => {
     const broken = path.join(__dirname, '..', 'fixtures', 'broken');
     const here = (): Site => loadSite(broken, config.viewsDir, views);
@@ -74,6 +94,14 @@ describe('parsing the content on worker threads', () => {
         return 'unreachable';
       })(),
     );
+  });
+
+  it('compiles the templates pages are rendered with on a worker, once it has no files left', async () => {
+    const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 1);
+    const compiled = (await parsed.views).map((view) => path.relative(config.viewsDir, view.path));
+    expect(compiled).toEqual(expect.arrayContaining(['pages/not-found.njk', 'pages/home.njk', 'layouts/hub.njk', 'layouts/article.njk']));
+    const alone = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 0);
+    expect(await alone.views).toEqual([]);
   });
 
   it('uses no workers for a small folder or a single core', async () => {

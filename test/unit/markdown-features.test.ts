@@ -1,4 +1,5 @@
 import path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { loadConfig } from '../../src/config';
 import { ContentError, formatProblem } from '../../src/content/errors';
 import { readContentFiles } from '../../src/content/files';
@@ -134,5 +135,18 @@ describe('a site with an unknown snippet and bad heading ids', () => {
       expect.stringMatching(/unknown-snippet\/article\.md:19: heading id "Bad_Id" must be/),
       expect.stringMatching(/unknown-snippet\/article\.md:17: a snippet goes on a line of its own/),
     ]);
+  });
+});
+
+describe('plain text between markup', () => {
+  it.each([
+    'Every character that can start markup: ! # $ % & * + - : < = > @ [ \\ ] ^ _ ` { } ~ and 100% done.',
+    'Some *emphasis*, __strong__, `code`, ~~struck~~ and a [link](/manage "title") with &amp; &copy; entities.',
+    'An escaped \\*star\\*, an autolink <https://www.nhs.uk>, a < b > c, x=y, @name, 2^3 and {braces}.',
+    'A line  \nbroken hard, then softly\nand [a link spanning\ntwo lines](/x) with *nested `code` [and link](/y)*.',
+    'Wide text – with “curly quotes” and an emoji 😀 then *more* after it.',
+  ])('is parsed as markdown-it parses it: %j', (source) => {
+    const plain = new MarkdownIt({ html: true, linkify: false, typographer: false });
+    expect(render(source).html).toBe(plain.render(source));
   });
 });

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import path from 'node:path';
-import { createViews } from '../../src/render/views';
+import { compileViews, createViews } from '../../src/render/views';
+import { pageTemplates } from '../../src/render/rendered-site';
 
 const views = createViews(path.join(__dirname, '..', '..', 'views'));
 const render = (template: string, context: Record<string, unknown> = {}): string => views.renderString(template, context);
@@ -25,5 +26,50 @@ describe('the trim filter', () => {
   it('trims long runs of spaces on both sides', () => {
     const padded = `${' '.repeat(10_000)}x${' '.repeat(10_000)}`;
     expect(render('{{ value | safe | trim }}', { value: padded })).toBe('x');
+  });
+});
+
+describe('templates compiled on another thread', () => {
+  /** Nunjucks' compiler, which its types leave out: every template compiled here goes through it. */
+  const compiler = (nunjucks as unknown as { compiler: { compile: (text: string, ...rest: unknown[]) => string } }).compiler;
+  const viewsDir = path.join(__dirname, '..', '..', 'views');
+  const locals = {
+    pageTitle: 'Page not found',
+    robotsNoindex: true,
+    siteName: 'Help',
+    assets: { url: (name: string) => `/assets/${name}` },
+  };
+
+  it('follow every template the pages name, and render as templates compiled here do', async () => {
+    const compiled = compileViews(viewsDir, pageTemplates(viewsDir));
+    const names = compiled.map((view) => path.relative(viewsDir, view.path));
+    expect(names).toEqual(expect.arrayContaining(['pages/not-found.njk', 'layouts/base.njk', 'layouts/article.njk']));
+    expect(names.some((name) => name.includes('nhsuk/components/header/template.njk'))).toBe(true);
+    const ready = Promise.resolve(compiled);
+    const fromCode = createViews(viewsDir, { compiled: ready });
+    await ready;
+    const run = jest.spyOn(compiler, 'compile');
+    let html: string;
+    try {
+      html = fromCode.render('pages/not-found.njk', locals);
+      expect(run).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+    }
+    expect(html).toBe(createViews(viewsDir).render('pages/not-found.njk', locals));
+  });
+
+  it('are compiled from the file instead when it no longer holds the text they were compiled from', async () => {
+    const compiled = compileViews(viewsDir, ['pages/not-found.njk']).map((view) => ({ ...view, text: `${view.text} ` }));
+    const ready = Promise.resolve(compiled);
+    const stale = createViews(viewsDir, { compiled: ready });
+    await ready;
+    const run = jest.spyOn(compiler, 'compile');
+    try {
+      expect(stale.render('pages/not-found.njk', locals)).toBe(createViews(viewsDir).render('pages/not-found.njk', locals));
+      expect(run.mock.calls.map((call) => call[3])).toContain(path.join(viewsDir, 'pages', 'not-found.njk'));
+    } finally {
+      run.mockRestore();
+    }
   });
 });
