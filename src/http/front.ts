@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type net from 'node:net';
 import type { FastAnswer, FastRequest, LoggedFastPath } from './fast-path';
 import type { Lifecycle } from './lifecycle';
@@ -8,8 +8,8 @@ import { logRequest } from './middleware/log-requests';
 /** The end of a request's head. */
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
-/** node:http's own limits: a longer head gets 431 there, and more header lines are not read. */
-const MAX_HEAD_BYTES = 16 * 1024;
+/** node:http's own limits: a longer head gets 431 there (--max-http-header-size), and more header lines are not read. */
+const MAX_HEAD_BYTES = Math.min(16 * 1024, maxHeaderSize);
 const MAX_HEADER_LINES = 100;
 
 /**
@@ -156,6 +156,7 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
     held.set(socket, false);
     let answered = false;
     let timerForIdle = false;
+    let closing = false;
 
     const release = (): void => {
       socket.removeListener('data', onData);
@@ -174,6 +175,21 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
       socket.resume();
     };
 
+    /**
+     * Reads no more, and closes the connection once what was written has been sent: at once if
+     * that is never (a client that does not read), at the idle timeout. Errors still destroy it,
+     * and it stays held, so that closing connections at shutdown reaches it.
+     */
+    const close = (last?: string): void => {
+      closing = true;
+      held.set(socket, true);
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      const destroy = (): void => void socket.destroy();
+      if (last) socket.end(last, 'latin1', destroy);
+      else socket.end(destroy);
+    };
+
     function onData(chunk: Buffer): void {
       let offset = 0;
       socket.cork();
@@ -185,15 +201,19 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
           const request = end >= 0 && end - offset <= MAX_HEAD_BYTES ? readHead(chunk.toString('latin1', offset, end)) : undefined;
           const answer = request && fastPath(request);
           if (!answer) return handOver(chunk.subarray(offset));
-          const closing = lifecycle.draining;
-          socket.write(bytesOf(answer, closing));
+          const draining = lifecycle.draining;
+          socket.write(bytesOf(answer, draining));
           answered = true;
           held.set(socket, true);
           if (logging) logRequest(logger, request.method, answer.path, answer.status, start);
           offset = end + HEAD_END.length;
-          if (closing) {
-            release();
-            socket.end();
+          if (draining) return close();
+          // A client that sends requests without reading the answers is not read from until it
+          // does: the rest of the chunk waits, so that no more answers are queued meanwhile.
+          if (socket.writableNeedDrain) {
+            socket.pause();
+            if (offset < chunk.length) socket.unshift(chunk.subarray(offset));
+            socket.once('drain', () => socket.resume());
             return;
           }
         }
@@ -205,20 +225,15 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
         timerForIdle = true;
         socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
       }
-      // A client that sends requests without reading the answers is not read from until it does.
-      if (socket.writableNeedDrain) {
-        socket.pause();
-        socket.once('drain', () => socket.resume());
-      }
     }
 
     function onTimeout(): void {
+      if (closing) return void socket.destroy();
       // An answer still being sent to a slow client is not idleness: node:http does not time it
       // out either. The timer starts again when the write completes.
       if (socket.writableLength > 0) return;
-      release();
       if (answered) socket.destroy();
-      else socket.end(REQUEST_TIMEOUT, 'latin1');
+      else close(REQUEST_TIMEOUT);
     }
 
     function onError(): void {
@@ -226,10 +241,9 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
     }
 
     // node:http's sockets stay open for writing when the client ends its side: every answer here
-    // is written already, so end ours, as node:http does once it has answered.
+    // is written already, so close ours, as node:http does once it has answered.
     function onEnd(): void {
-      release();
-      socket.end();
+      close();
     }
 
     socket.on('data', onData);
@@ -247,9 +261,9 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
   server.closeIdleConnections = () => {
     for (const [socket, idle] of held) {
       if (!idle) continue;
+      // As node:http does for a connection whose last response has been written (if not sent).
       held.delete(socket);
-      if (socket.writableLength === 0) socket.destroy();
-      else socket.end();
+      socket.destroy();
     }
     closeIdle();
   };

@@ -256,6 +256,28 @@ describe('connections held by the front', () => {
     }
   });
 
+  it('closes the connection fully after its 408, and lives on when the client resets it instead of reading', async () => {
+    const ours = await serve(true, { headersTimeoutMs: 300 });
+    try {
+      // Reads the 408 and keeps its own side open: the server must close the connection itself.
+      const { received } = await hold(ours.port, '');
+      expect(received).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      // Resets the connection once the 408 has arrived, with it unread.
+      const socket = net.connect(ours.port, '127.0.0.1');
+      socket.pause();
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      socket.resetAndDestroy();
+      await waitFor('the server to hold no connection', async () => {
+        const count = await new Promise<number>((resolve) => ours.server.getConnections((_error, n) => resolve(n)));
+        return count === 0;
+      });
+      expect(await exchange(ours.port, [get('/guides')])).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await new Promise((resolve) => ours.server.close(resolve));
+    }
+  });
+
   it('closes an idle connection after KEEP_ALIVE_TIMEOUT_MS and its grace, as node:http does', async () => {
     const ours = await serve(true, { keepAliveTimeoutMs: 200 });
     try {
