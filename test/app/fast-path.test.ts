@@ -106,7 +106,19 @@ beforeAll(async () => {
   fast = await serve(true);
   express_ = await serve(false);
   // Settle every body's best forms first, so that both apps send the same forms.
-  for (const url of ['/', '/guides', '/guides/mobile-phone', '/cid', '/cid.json', '/robots.txt', '/sitemap.xml', asset(), image()]) {
+  // The 404 page is one body too, whichever unknown path asks for it.
+  for (const url of [
+    '/',
+    '/guides',
+    '/guides/mobile-phone',
+    '/cid',
+    '/cid.json',
+    '/robots.txt',
+    '/sitemap.xml',
+    asset(),
+    image(),
+    '/no-such-page',
+  ]) {
     await send(express_, url, { 'Accept-Encoding': 'gzip, br' });
   }
   await compressionSettled();
