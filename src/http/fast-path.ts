@@ -88,11 +88,13 @@ const CODE_PREFIX = '/cid/';
 
 /**
  * The commonest requests answered before Express: GET and HEAD of a hub or article page, the code
- * index and its JSON, robots.txt and the sitemap, a versioned asset or image, and `/cid/CODE` for
- * a known code. Each is one Map lookup and a header block made once per body and encoding (or
- * code): exactly the headers and bytes Express would send, as the tests compare. Everything else
- * is left to Express unchanged: other methods, any query (`?from=` makes a variant page), paths
- * that would be tidied or redirected, unknown codes, retired codes, the 404 page, clients that
+ * index and its JSON, robots.txt and the sitemap, a versioned asset or image, `/cid/CODE` for a
+ * known code, the prepared 404 page for a plain path that is nothing else, and a search page
+ * already made for a query as the search form sends it. Each is a lookup or two and a header
+ * block made once per body and encoding (or code): exactly the headers, bytes and counts Express
+ * would give, as the tests compare. Everything else is left to Express unchanged: other methods,
+ * other queries (`?from=` makes a variant page), paths that would be tidied or redirected, paths
+ * under Express's own routes, unknown and retired codes, searches not made yet, clients that
  * accept no encoding. These requests skip the takeTurns queue: they cost a few microseconds, which
  * is what that queue keeps health checks and pages waiting behind. The answer is sent by
  * answerFirst (in front of Express) or by the socket front (see front.ts).

@@ -108,7 +108,6 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
    * at most WHOLE_ANSWERS of them, so a busy second holds a few megabytes at most.
    */
   const whole = new Map<readonly string[], Buffer>();
-  let wholeDate = '';
   let date = '';
   let dateExpires = 0;
 
@@ -123,12 +122,13 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
     return head;
   };
 
-  /** The Date header's value, as node:http makes it: once a second. */
+  /** The Date header's value, as node:http makes it: once a second. The whole answers kept were for the last. */
   const now = (): string => {
     const ms = Date.now();
     if (ms >= dateExpires) {
       date = new Date(ms).toUTCString();
       dateExpires = ms - (ms % 1000) + 1000;
+      whole.clear();
     }
     return date;
   };
@@ -136,10 +136,6 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
   /** The bytes of an answer: node:http puts Date after the headers given, then its own Connection and Keep-Alive. */
   const bytesOf = (answer: FastAnswer, closing: boolean): Buffer => {
     const today = now();
-    if (today !== wholeDate) {
-      whole.clear();
-      wholeDate = today;
-    }
     const kept = answer.body && !closing ? whole.get(answer.headers) : undefined;
     if (kept) return kept;
     // While draining, Connection: close is one of the headers given (see drainingAware in serve.ts).
@@ -154,7 +150,6 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
 
   server.on('connection', (socket: net.Socket) => {
     held.set(socket, false);
-    let answered = false;
     let timerForIdle = false;
     let closing = false;
 
@@ -203,7 +198,6 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
           if (!answer) return handOver(chunk.subarray(offset));
           const draining = lifecycle.draining;
           socket.write(bytesOf(answer, draining));
-          answered = true;
           held.set(socket, true);
           if (logging) logRequest(logger, request.method, answer.path, answer.status, start);
           offset = end + HEAD_END.length;
@@ -232,7 +226,8 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
       // An answer still being sent to a slow client is not idleness: node:http does not time it
       // out either. The timer starts again when the write completes.
       if (socket.writableLength > 0) return;
-      if (answered) socket.destroy();
+      // Held as idle once it has had an answer; before that, it had HEADERS_TIMEOUT_MS for its request.
+      if (held.get(socket)) socket.destroy();
       else close(REQUEST_TIMEOUT);
     }
 

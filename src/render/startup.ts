@@ -42,10 +42,10 @@ function loadAll<A, B>(first: () => A, second: () => B): [A, B] {
   return [a as A, b as B];
 }
 
-/** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
 /** How start-up renders the site: reusable by later builds in development mode. */
 const renderOptions = (config: Config, parsed?: ParsedFiles): RenderOptions => ({ reusable: config.watch, parsed });
 
+/** Views, assets and the rendered site for a config: everything createApp needs but the logger. */
 export function startUp(config: Config, parsed?: ParsedFiles): Startup {
   const views = createViews(config.viewsDir, { watch: config.watch, compiled: parsed?.views });
   const assets = buildAssets(siteAssetSources(config.publicDir));
