@@ -12,8 +12,12 @@ import { createViews } from './views';
 import { pageTemplates } from './rendered-site';
 import type { ParsedFiles } from './parse-options';
 
-/** Fewer files than this per thread are parsed sooner by the server alone than a worker could start and help. */
-export const FILES_PER_THREAD = 150;
+/**
+ * Fewer files than this per thread are parsed sooner by the server alone than a worker could
+ * start and help: on two cores that share their caches, a worker's start and the copy of what
+ * it parsed cost more than it saves below 1,000 to 3,000 files (docs/performance.md).
+ */
+export const FILES_PER_THREAD = 1000;
 /** Files sent to a worker at a time: small enough to share the work out evenly. */
 const BATCH = 32;
 /** The worker's compiled file, next to this one. Missing when the sources run untranspiled (the tests). */
