@@ -1,6 +1,6 @@
 // Scale benchmark. For each corpus size it generates a deterministic content folder, starts the
 // server on it and records the time to ready and RSS, then loads each route at 50 connections
-// and compares it, in the same run and alternately, with a plain Express app sending the same
+// (searches for a common word, a rare one, and 1,000 different searches in turn) and compares it, in the same run and alternately, with a plain Express app sending the same
 // bytes through `compression` (a bare res.redirect for the code route) and with nginx serving
 // them as precompressed files. It also times development mode: an article saved, and its new
 // version served.
@@ -19,7 +19,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { copyContent, writeCorpus } = require('./scale/corpus');
+const { copyContent, searchQueries, writeCorpus } = require('./scale/corpus');
 const { serverArgs } = require('./scale/server-command');
 
 const ROOT = path.join(__dirname, '..');
@@ -59,6 +59,8 @@ function parseArgs(argv) {
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const CORES = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 const PIN = has('taskset') && CORES >= 2;
+/** Different searches asked in turn in one load run: more than the server keeps made (see searchQueries). */
+const QUERIES = 1000;
 /** Servers on core 0, the load generator on core 1, when the machine has two. */
 const pinned = (core, command, args) => (PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);
 
@@ -233,13 +235,27 @@ function parseLatencyMs(text) {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
 }
 
-/** One wrk run on core 1: requests/s and p99 latency in ms. */
-function load(port, urlPath, { duration, connections }) {
+/**
+ * A wrk script asking for each path in turn: a request per path, the first again after the last.
+ * The paths hold only characters a Lua string may hold between double quotes unescaped.
+ */
+function writeRequestScript(file, paths) {
+  const list = paths.map((p) => JSON.stringify(p)).join(',\n  ');
+  fs.writeFileSync(
+    file,
+    `local paths = {\n  ${list}\n}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n`,
+  );
+  return file;
+}
+
+/** One wrk run on core 1: requests/s and p99 latency in ms. With a script, it chooses each request's path. */
+function load(port, urlPath, { duration, connections }, script) {
   const [command, args] = pinned(1, 'wrk', [
     '-t1',
     `-c${connections}`,
     `-d${duration}s`,
     '--latency',
+    ...(script ? ['-s', script] : []),
     '-H',
     'Accept-Encoding: gzip, deflate, br',
     `http://127.0.0.1:${port}${urlPath}`,
@@ -349,6 +365,16 @@ async function benchSize(size, options, work) {
       { name: `/cid/${corpus.code}`, path: `/cid/${corpus.code}`, base: `/cid/${corpus.code}` },
       { name: `search "${corpus.common}"`, path: `/search?q=${corpus.common}`, base: '/article', vsArticle: true },
       { name: `search "${corpus.rare}"`, path: `/search?q=${corpus.rare}`, base: '/article', vsArticle: true },
+      {
+        name: `search, ${QUERIES.toLocaleString('en-GB')} queries in turn`,
+        path: '/',
+        script: writeRequestScript(
+          path.join(dir, 'queries.lua'),
+          searchQueries(QUERIES).map((q) => `/search?q=${q.replace(/ /g, '+')}`),
+        ),
+        base: '/article',
+        vsArticle: true,
+      },
       { name: '404', path: '/no-such-page', base: '/article', vsArticle: true },
     ];
     // The baselines serve exactly the bytes our server sent.
@@ -372,7 +398,7 @@ async function benchSize(size, options, work) {
 
     // Warm up every route once on every server (first requests may compress or compile).
     for (const route of routes) {
-      load(server.port, route.path, { duration: 1, connections: 4 });
+      load(server.port, route.path, { duration: 1, connections: 4 }, route.script);
     }
     load(baseline.port, '/article', { duration: 1, connections: 4 });
 
@@ -382,7 +408,7 @@ async function benchSize(size, options, work) {
         const record = runs.get(route.name);
         const order = [
           () => {
-            const r = load(server.port, route.path, options);
+            const r = load(server.port, route.path, options, route.script);
             record.ours.push(r.rps);
             record.oursP99.push(r.p99);
             if (r.errors) console.log(`  ${route.name}: socket errors ${r.errors}`);

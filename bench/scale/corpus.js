@@ -45,6 +45,22 @@ function commonWord(bag) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
 }
 
+/**
+ * `count` different searches, the same in every run: the words of our own articles (four
+ * letters or more, most used first), alone and in pairs. Asked in turn, each comes back only
+ * after every other, so none is among the pages and answers the server remembers (its last 128
+ * and 256): each is searched and rendered afresh, as patients' own searches mostly are.
+ */
+function searchQueries(count = 1000) {
+  const counts = new Map();
+  for (const word of contentWords()) if (word.length >= 4) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const words = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([word]) => word);
+  return Array.from({ length: count }, (_, i) => {
+    const word = words[i % words.length];
+    return i % 2 === 0 ? word : `${word} ${words[(i * 7 + 3) % words.length]}`;
+  });
+}
+
 const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
@@ -136,4 +152,4 @@ function copyContent(dir) {
   return { article: '/manage/mobile-phone', articleFile: seedFile, hub: '/manage', code, common: 'login', rare };
 }
 
-module.exports = { writeCorpus, copyContent };
+module.exports = { writeCorpus, copyContent, searchQueries };
