@@ -26,7 +26,7 @@ import { pages } from './routes/pages';
 import { redirects } from './routes/redirects';
 import { referenceCodes } from './routes/reference-codes';
 import type { MadeSearch } from './routes/search';
-import { search } from './routes/search';
+import { search, searchShells } from './routes/search';
 import { RecentPages } from './recent-pages';
 
 export interface AppDependencies {
@@ -92,7 +92,8 @@ export function createApp({
   app.use(pages(current));
   app.use(referenceCodes(current, insights));
   const recentSearches = new RecentPages<MadeSearch>();
-  app.get('/search', search(current, insights, recentSearches));
+  const shells = searchShells();
+  app.get('/search', search(current, insights, recentSearches, shells));
   app.use(contact(current, contactDeps, { siteOrigin: config.baseUrl, storeTimeoutMs: config.contact.databaseTimeoutMs, logger }));
   app.use(feedback(current, config.baseUrl, feedbackDeps, logger));
 
@@ -101,7 +102,11 @@ export function createApp({
 
   if (fastPath) {
     const commonHeaders = common.flatMap(headersSetBy);
-    answerFirst(app, createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy, recentSearches }), logger);
+    answerFirst(
+      app,
+      createFastPath({ current, assets, insights, logger, commonHeaders, checkProxy, recentSearches, searchShells: shells }),
+      logger,
+    );
   }
   return app;
 }

@@ -17,8 +17,8 @@ import { canonicalPath } from './middleware/requests';
 import { codeTarget } from './routes/reference-codes';
 import { acceptedEncodings, dynamicEncoding, locationHeader, notModifiedEtag } from './send';
 import type { RecentPages } from './recent-pages';
-import type { MadeSearch } from './routes/search';
-import { cleanQuery, searchKey } from './routes/search';
+import type { MadeSearch, SearchShells } from './routes/search';
+import { cleanQuery, makeSearch, searchKey, searchVariant } from './routes/search';
 
 /** What the fast path reads of a request: a node:http request has it, and so does one read from the socket. */
 export interface FastRequest {
@@ -51,8 +51,13 @@ export interface FastPathDependencies {
   commonHeaders: readonly (readonly [string, string])[];
   /** Warns once about an untrusted proxy, as Express's middleware does. */
   checkProxy: (headers: IncomingHttpHeaders) => void;
-  /** The search pages made most recently, which the search route makes and keeps. */
+  /** The search pages made most recently, which the search route makes and keeps, and so does the fast path. */
   recentSearches: RecentPages<MadeSearch>;
+  /**
+   * The search route's shells: once one is rendered for a site (by the route, the first time),
+   * the fast path fills it for a query not made yet. Without them it only sends pages made.
+   */
+  searchShells?: SearchShells;
 }
 
 /**
@@ -107,6 +112,7 @@ export function createFastPath({
   commonHeaders,
   checkProxy,
   recentSearches,
+  searchShells,
 }: FastPathDependencies): FastPath {
   const common = commonHeaders.flat();
   const searchHeaders = new WeakMap<Buffer, string[]>();
@@ -154,16 +160,30 @@ export function createFastPath({
     return { status: 302, headers, path };
   };
 
-  /** A search page made before (see the search route), with its encoding, headers and counts as that route sends them. */
+  /**
+   * A search page, with its encoding, headers and counts as the search route sends them: made
+   * before, or made now as the route makes it (and kept among the recent ones) once the route has
+   * rendered its shell for this site.
+   */
   const searched = (req: FastRequest, url: string, rendered: RenderedSite): FastAnswer | undefined => {
     const accepted = acceptedEncodings(req.headers['accept-encoding']);
     if (accepted.length === 0) return undefined;
     // The query parser Express uses ('simple'), so that the query is the one the route reads.
     const { q } = parseQuery(url.slice(url.indexOf('?') + 1));
     if (typeof q !== 'string') return undefined;
-    const made = recentSearches.get(rendered, searchKey(cleanQuery(q), undefined, 1));
-    // Not made yet (or a code, which redirects): Express makes it, and counts it.
-    if (!made) return undefined;
+    const query = cleanQuery(q);
+    const key = searchKey(query, undefined, 1);
+    let made = recentSearches.get(rendered, key);
+    if (!made) {
+      const shell = searchShells?.known(rendered, searchVariant(query));
+      // No shell yet: Express renders it, and makes and counts the page.
+      if (!shell) return undefined;
+      const answer = rendered.search.answer(query, 1);
+      // A code redirects to its section: Express sends that, and counts it.
+      if (answer.kind === 'code') return undefined;
+      made = makeSearch(answer, query, 1, shell);
+      recentSearches.set(rendered, key, made);
+    }
     for (const event of made.counted) insights.record(event);
     const encoding = dynamicEncoding(accepted)!;
     const body = made.page.form(encoding);

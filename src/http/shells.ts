@@ -4,13 +4,11 @@ import type { ShellRecipe } from '../render/shell';
 import type { ReturnLink } from '../render/view-models/return-link';
 
 /** Gives the shell for a request's site, variant and return link, rendering it on first use. */
-export type WithShell<Variant extends string, S> = (
-  req: Request,
-  res: Response,
-  site: RenderedSite,
-  variant: Variant,
-  use: (shell: S) => void,
-) => void;
+export interface WithShell<Variant extends string, S> {
+  (req: Request, res: Response, site: RenderedSite, variant: Variant, use: (shell: S) => void): void;
+  /** The shell for a site, variant and return link if it has been rendered, without rendering it. */
+  known(site: RenderedSite, variant: Variant, returnTo?: ReturnLink): S | undefined;
+}
 
 /**
  * A page's shells (src/render/shell.ts), rendered on first use for each site, variant and return
@@ -21,9 +19,9 @@ export type WithShell<Variant extends string, S> = (
  */
 export function shellsFor<Variant extends string, S>(recipe: ShellRecipe<Variant, S>): WithShell<Variant, S> {
   const shells = new WeakMap<RenderedSite, Map<string, S>>();
-  return (req, res, site, variant, use) => {
-    const returnTo = res.locals.returnTo as ReturnLink | undefined;
-    const key = `${variant} ${returnTo?.id ?? ''}`;
+  const keyOf = (variant: Variant, returnTo: ReturnLink | undefined): string => `${variant} ${returnTo?.id ?? ''}`;
+  const withShell = (req: Request, res: Response, site: RenderedSite, variant: Variant, use: (shell: S) => void): void => {
+    const key = keyOf(variant, res.locals.returnTo as ReturnLink | undefined);
     let forSite = shells.get(site);
     if (!forSite) {
       forSite = new Map();
@@ -43,4 +41,7 @@ export function shellsFor<Variant extends string, S>(recipe: ShellRecipe<Variant
       use(shell);
     });
   };
+  return Object.assign(withShell, {
+    known: (site: RenderedSite, variant: Variant, returnTo?: ReturnLink) => shells.get(site)?.get(keyOf(variant, returnTo)),
+  });
 }

@@ -179,7 +179,8 @@ const passedOn: Case[] = [
   ['a code by query', '/cid?code=1002', {}],
   ['a code and more', '/cid/CID1002/more', { 'Accept-Encoding': ALL }],
   ['an unknown asset', '/static/site.0000000000.css', { 'Accept-Encoding': ALL }],
-  ['search', '/search?q=phone', { 'Accept-Encoding': ALL }],
+  // The first search of all: its page's shell is rendered by the route (then the fast path fills it, below).
+  ['a first search, before the search page has been rendered', '/search?q=phone', { 'Accept-Encoding': ALL }],
   ['the contact form', '/contact', { 'Accept-Encoding': ALL }],
   ['a health check', '/healthz', {}],
   ['nhsuk-frontend assets', '/assets/manifest.json', { 'Accept-Encoding': ALL }],
@@ -249,6 +250,33 @@ describe('the fast path', () => {
       const head = await send(fast, url, { 'Accept-Encoding': encodings }, 'HEAD');
       expect(fast.routed()).toBe(before);
       expect(head.headers).toEqual(theirs.headers);
+    },
+  );
+
+  it.each<[string, string, string, InsightEvent[]]>([
+    ['a word never searched for before', '/search?q=security+settings', ALL, []],
+    ['words that find nothing', '/search?q=qqqzzzxxx+vvv', 'gzip', [{ kind: 'search-no-results', query: 'qqqzzzxxx vvv' }]],
+    ['an unknown code', '/search?q=CID9998', 'br', [{ kind: 'unknown-code', code: 'CID9998', via: 'search' }]],
+  ])(
+    'makes a search for %s itself once the route has rendered the page, with the bytes and counts Express makes',
+    async (_name, url, encodings, counted) => {
+      // The route renders the search page's shells the first time: with a query, and without.
+      for (const first of ['/search?q=primer', '/search?q=']) await send(fast, first, { 'Accept-Encoding': ALL });
+      fast.insights.length = 0;
+      express_.insights.length = 0;
+      const before = fast.routed();
+      const ours = await send(fast, url, { 'Accept-Encoding': encodings });
+      expect(fast.routed()).toBe(before);
+      expect(fast.insights).toEqual(counted);
+      const theirs = await send(express_, url, { 'Accept-Encoding': encodings });
+      expect(ours).toEqual(theirs);
+      expect(ours.status).toBe(200);
+      expect(express_.insights).toEqual(counted);
+      // Kept among the recent pages: asked again, the same bytes, counted again.
+      const again = await send(fast, url, { 'Accept-Encoding': encodings });
+      expect(again).toEqual(ours);
+      expect(fast.routed()).toBe(before);
+      expect(fast.insights).toEqual([...counted, ...counted]);
     },
   );
 

@@ -3,12 +3,14 @@ import type { InsightEvent, InsightRecorder } from '../../insights/events';
 import type { SearchAnswer } from '../../search/search-index';
 import type { RenderedSite } from '../../render/rendered-site';
 import createHttpError from '../middleware/http-error';
+import type { SearchShell, SearchVariant } from '../../render/view-models/search-view';
 import { SEARCH_SHELLS, fillSearchShell, searchParts } from '../../render/view-models/search-view';
 import { CACHE } from '../cache';
 import type { ReturnLink } from '../../render/view-models/return-link';
 import { withFrom } from '../../render/view-models/return-link';
 import { DynamicBody, sendDynamic } from '../send';
 import { RecentPages } from '../recent-pages';
+import type { WithShell } from '../shells';
 import { shellsFor } from '../shells';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -36,7 +38,7 @@ export function searchKey(query: string, returnTo: ReturnLink | undefined, reque
 }
 
 /** What showing an answer counts: searches that found nothing and codes named, on the first page only. */
-function countedBy(answer: Exclude<SearchAnswer, { kind: 'code' }>, query: string, firstPage: boolean): InsightEvent[] {
+function countedBy(answer: ShownAnswer, query: string, firstPage: boolean): InsightEvent[] {
   if (!firstPage) return [];
   if (answer.kind === 'unknown-code') return [{ kind: 'unknown-code', code: answer.code, via: 'search' }];
   if (answer.kind !== 'results') return [];
@@ -46,6 +48,32 @@ function countedBy(answer: Exclude<SearchAnswer, { kind: 'code' }>, query: strin
     ...results.unknownCodes.map((code): InsightEvent => ({ kind: 'unknown-code', code, via: 'search' })),
     ...(results.total === 0 ? [{ kind: 'search-no-results', query } as const] : []),
   ];
+}
+
+/** What the search page shows: the code named when it is unknown, or the results, or neither (no query). */
+export type ShownAnswer = Exclude<SearchAnswer, { kind: 'code' }>;
+
+/** The shells search pages are filled into, rendered once per site (see shellsFor). */
+export type SearchShells = WithShell<SearchVariant, SearchShell>;
+
+/** The search page's shells, for the route and the fast path to share. */
+export const searchShells = (): SearchShells => shellsFor(SEARCH_SHELLS);
+
+/** Which shell a query's page is filled into. */
+export const searchVariant = (query: string): SearchVariant => (query === '' ? 'empty' : 'query');
+
+/**
+ * The page of an answer that is not a code, filled into its shell, with what showing it counts.
+ * Only what depends on the query is built; the rest of the page was rendered once. The search
+ * route makes pages with it, and so does the fast path once the shell exists (fast-path.ts).
+ */
+export function makeSearch(answer: ShownAnswer, query: string, requested: number, shell: SearchShell): MadeSearch {
+  const parts = searchParts(
+    query,
+    answer.kind === 'unknown-code' ? answer.code : undefined,
+    answer.kind === 'results' ? answer.results : undefined,
+  );
+  return { page: DynamicBody.of(fillSearchShell(shell, query, parts)), counted: countedBy(answer, query, requested <= 1) };
 }
 
 /**
@@ -59,8 +87,8 @@ export function search(
   current: () => RenderedSite,
   insights: InsightRecorder,
   recent: RecentPages<MadeSearch> = new RecentPages<MadeSearch>(),
+  withShell: SearchShells = searchShells(),
 ): RequestHandler {
-  const withShell = shellsFor(SEARCH_SHELLS);
   return (req, res, next) => {
     const { q, page } = req.query;
     if ((q !== undefined && typeof q !== 'string') || (page !== undefined && typeof page !== 'string')) {
@@ -82,18 +110,11 @@ export function search(
       res.setHeader('Cache-Control', CACHE.redirect);
       return res.redirect(302, withFrom(answer.href, returnTo));
     }
-    const counted = countedBy(answer, query, requested <= 1);
-    for (const event of counted) insights.record(event);
-    // Only what depends on the query is built per request; the rest of the page was rendered once.
-    const parts = searchParts(
-      query,
-      answer.kind === 'unknown-code' ? answer.code : undefined,
-      answer.kind === 'results' ? answer.results : undefined,
-    );
-    return withShell(req, res, site, query === '' ? 'empty' : 'query', (shell) => {
-      const page = DynamicBody.of(fillSearchShell(shell, query, parts));
-      recent.set(site, key, { page, counted });
-      sendDynamic(req, res, page, CACHE.none);
+    return withShell(req, res, site, searchVariant(query), (shell) => {
+      const made = makeSearch(answer, query, requested, shell);
+      for (const event of made.counted) insights.record(event);
+      recent.set(site, key, made);
+      sendDynamic(req, res, made.page, CACHE.none);
     });
   };
 }

@@ -163,8 +163,11 @@ export function cutSearchShell(html: string, withQuery: boolean): SearchShell {
   );
 }
 
+/** Which of the search page's shells: with a query in the box or without. */
+export type SearchVariant = 'query' | 'empty';
+
 /** The search page's shells: with a query in the box or without (the box's value is one more hole). */
-export const SEARCH_SHELLS: ShellRecipe<'query' | 'empty', SearchShell> = {
+export const SEARCH_SHELLS: ShellRecipe<SearchVariant, SearchShell> = {
   view: 'pages/search.njk',
   locals: (variant) => shellLocals(variant === 'query'),
   cut: (html, variant) => cutSearchShell(html, variant === 'query'),
