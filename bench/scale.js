@@ -1,6 +1,6 @@
 // Scale benchmark. For each corpus size it generates a deterministic content folder, starts the
 // server on it and records the time to ready and RSS, then loads each route at 50 connections
-// (searches for a common word, a rare one, and 1,000 different searches in turn) and compares it, in the same run and alternately, with a plain Express app sending the same
+// (searches for a common word, a rare one, and 1,000 searches in turn) and compares it, in the same run and alternately, with a plain Express app sending the same
 // bytes through `compression` (a bare res.redirect for the code route) and with nginx serving
 // them as precompressed files. It also times development mode: an article saved, and its new
 // version served.
@@ -59,7 +59,7 @@ function parseArgs(argv) {
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const CORES = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 const PIN = has('taskset') && CORES >= 2;
-/** Different searches asked in turn in one load run: more than the server keeps made (see searchQueries). */
+/** Searches asked in turn in one load run, each again only after more than the server keeps made (see searchQueries). */
 const QUERIES = 1000;
 /** Servers on core 0, the load generator on core 1, when the machine has two. */
 const pinned = (core, command, args) => (PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);

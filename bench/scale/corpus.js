@@ -46,10 +46,11 @@ function commonWord(bag) {
 }
 
 /**
- * `count` different searches, the same in every run: the words of our own articles (four
- * letters or more, most used first), alone and in pairs. Asked in turn, each comes back only
- * after every other, so none is among the pages and answers the server remembers (its last 128
- * and 256): each is searched and rendered afresh, as patients' own searches mostly are.
+ * `count` searches, the same in every run: the words of our own articles (four letters or more,
+ * most used first), alone and in pairs. Some come round twice (1,000 give 614 different ones),
+ * but each only after at least 386 others: more than the pages and answers the server
+ * remembers (its last 128 and 256), so each is searched and rendered afresh, as patients' own
+ * searches mostly are.
  */
 function searchQueries(count = 1000) {
   const counts = new Map();

@@ -26,6 +26,13 @@ export interface FastRequest {
   readonly url?: string;
   /** Of these, the fast path reads Accept-Encoding, If-None-Match and X-Forwarded-For. */
   readonly headers: IncomingHttpHeaders;
+  /**
+   * Answer only with what is made already: no search is run for it. Set for a request on a
+   * connection a search page was made for in this turn of the event loop (see mayMake), so that
+   * a client sending many searches at once waits its turns through Express (takeTurns) instead of
+   * holding the event loop for all of them.
+   */
+  readonly quick?: boolean;
 }
 
 /**
@@ -37,6 +44,27 @@ export interface FastAnswer {
   readonly headers: readonly string[];
   readonly body?: Buffer;
   readonly path: string;
+  /** A search page was made for this request (see FastRequest.quick). */
+  readonly made?: boolean;
+}
+
+/** Connections a search page was made for in this turn of the event loop (see mayMake). */
+const madeThisTurn = new Set<object>();
+
+/**
+ * Whether the fast path may make a search page for a request on this connection now: once per
+ * connection in each turn of the event loop, so that a client sending many searches at once
+ * (pipelined in one chunk) gets one made here and waits its turns through Express for the rest.
+ * Pass the others as `quick`. The socket front and answerFirst share the count.
+ */
+export function mayMake(connection: object): boolean {
+  return !madeThisTurn.has(connection);
+}
+
+/** Counts a search page made for a request on this connection, until the next turn of the event loop. */
+export function noteMade(connection: object): void {
+  if (madeThisTurn.size === 0) setImmediate(() => madeThisTurn.clear());
+  madeThisTurn.add(connection);
 }
 
 /** The answer to a request, or undefined having done nothing, for Express to answer. */
@@ -94,15 +122,17 @@ const CODE_PREFIX = '/cid/';
 /**
  * The commonest requests answered before Express: GET and HEAD of a hub or article page, the code
  * index and its JSON, robots.txt and the sitemap, a versioned asset or image, `/cid/CODE` for a
- * known code, the prepared 404 page for a plain path that is nothing else, and a search page
- * already made for a query as the search form sends it. Each is a lookup or two and a header
- * block made once per body and encoding (or code): exactly the headers, bytes and counts Express
- * would give, as the tests compare. Everything else is left to Express unchanged: other methods,
- * other queries (`?from=` makes a variant page), paths that would be tidied or redirected, paths
- * under Express's own routes, unknown and retired codes, searches not made yet, clients that
- * accept no encoding. These requests skip the takeTurns queue: they cost a few microseconds, which
- * is what that queue keeps health checks and pages waiting behind. The answer is sent by
- * answerFirst (in front of Express) or by the socket front (see front.ts).
+ * known code, the prepared 404 page for a plain path that is nothing else, and a search as the
+ * search form sends it: its page made already, or made now as the search route makes it once the
+ * route has rendered the page's shell for the site (not for a `quick` request). Each but the last
+ * is a lookup or two and a header block made once per body and encoding (or code): exactly the
+ * headers, bytes and counts Express would give, as the tests compare. Everything else is left to
+ * Express unchanged: other methods, other queries (`?from=` makes a variant page), paths that
+ * would be tidied or redirected, paths under Express's own routes, unknown and retired codes, a
+ * search for a code or before the first, clients that accept no encoding. These requests skip
+ * the takeTurns queue: most cost a few microseconds, and a search page made here costs what the
+ * route would (the search and gzip), one per connection in a turn of the event loop. The answer is sent by answerFirst (in
+ * front of Express) or by the socket front (see front.ts).
  */
 export function createFastPath({
   current,
@@ -174,7 +204,9 @@ export function createFastPath({
     const query = cleanQuery(q);
     const key = searchKey(query, undefined, 1);
     let made = recentSearches.get(rendered, key);
+    const making = !made;
     if (!made) {
+      if (req.quick) return undefined;
       const shell = searchShells?.known(rendered, searchVariant(query));
       // No shell yet: Express renders it, and makes and counts the page.
       if (!shell) return undefined;
@@ -196,7 +228,7 @@ export function createFastPath({
       ];
       searchHeaders.set(body, headers);
     }
-    return { status: 200, headers, body: req.method === 'HEAD' ? undefined : body, path: '/search' };
+    return { status: 200, headers, body: req.method === 'HEAD' ? undefined : body, path: '/search', ...(making && { made: true }) };
   };
 
   const isPage = (path: string): boolean => current().pages.has(path);
@@ -299,9 +331,14 @@ export function answerFirst(app: Express, fastPath: FastPath, logger: Logger): v
   const handled = app as unknown as { handle: Handle };
   const handle = handled.handle;
   handled.handle = function (this: unknown, req, res, next) {
-    const answer = next === undefined ? fastPath(req) : undefined;
+    // node:http reads pipelined requests in one go: after a search page made for this connection, the next waits its turn in Express.
+    const request = mayMake(req.socket) ? req : { method: req.method, url: req.url, headers: req.headers, quick: true };
+    // Timed from here: a search page made by the fast path takes part of a millisecond or more.
+    const start = process.hrtime.bigint();
+    const answer = next === undefined ? fastPath(request) : undefined;
+    if (answer?.made) noteMade(req.socket);
     if (!answer) return handle.call(this, req, res, next);
-    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, () => answer.path);
+    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, () => answer.path, start);
     res.writeHead(answer.status, answer.headers as string[]);
     res.end(answer.body);
   };

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type net from 'node:net';
 import type { FastAnswer, FastRequest, LoggedFastPath } from './fast-path';
+import { mayMake, noteMade } from './fast-path';
 import type { Lifecycle } from './lifecycle';
 import { logRequest } from './middleware/log-requests';
 
@@ -193,9 +194,12 @@ export function answerFromSocket(server: http.Server, { answer: fastPath, logger
           const logging = logger.isLevelEnabled('info');
           const start = logging ? process.hrtime.bigint() : 0n;
           const end = chunk.indexOf(HEAD_END, offset);
-          const request = end >= 0 && end - offset <= MAX_HEAD_BYTES ? readHead(chunk.toString('latin1', offset, end)) : undefined;
+          const head = end >= 0 && end - offset <= MAX_HEAD_BYTES ? readHead(chunk.toString('latin1', offset, end)) : undefined;
+          // One search page made for a connection in a turn: a later search in the same chunk goes to node:http and Express.
+          const request = head && !mayMake(socket) ? { ...head, quick: true } : head;
           const answer = request && fastPath(request);
           if (!answer) return handOver(chunk.subarray(offset));
+          if (answer.made) noteMade(socket);
           const draining = lifecycle.draining;
           socket.write(bytesOf(answer, draining));
           held.set(socket, true);

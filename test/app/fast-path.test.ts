@@ -16,7 +16,8 @@ import { compressionSettled } from '../../src/render/prepared';
 import type { RenderedSite } from '../../src/render/rendered-site';
 import { startUp } from '../../src/render/startup';
 import { testConfig } from '../helpers/app';
-import { isPlainCanonical } from '../../src/http/fast-path';
+import { fastPathOf, isPlainCanonical } from '../../src/http/fast-path';
+import net from 'node:net';
 
 // Builds a fixture site; the machine running the suite may be busy.
 jest.setTimeout(30_000);
@@ -179,8 +180,6 @@ const passedOn: Case[] = [
   ['a code by query', '/cid?code=1002', {}],
   ['a code and more', '/cid/CID1002/more', { 'Accept-Encoding': ALL }],
   ['an unknown asset', '/static/site.0000000000.css', { 'Accept-Encoding': ALL }],
-  // The first search of all: its page's shell is rendered by the route (then the fast path fills it, below).
-  ['a first search, before the search page has been rendered', '/search?q=phone', { 'Accept-Encoding': ALL }],
   ['the contact form', '/contact', { 'Accept-Encoding': ALL }],
   ['a health check', '/healthz', {}],
   ['nhsuk-frontend assets', '/assets/manifest.json', { 'Accept-Encoding': ALL }],
@@ -252,6 +251,75 @@ describe('the fast path', () => {
       expect(head.headers).toEqual(theirs.headers);
     },
   );
+
+  it('leaves the first search to Express, which renders the search page for the fast path to fill', async () => {
+    const first = await serve(true);
+    try {
+      const before = first.routed();
+      await send(first, '/search?q=phone', { 'Accept-Encoding': ALL });
+      expect(first.routed()).toBe(before + 1);
+      const theirs = await send(express_, '/search?q=security', { 'Accept-Encoding': ALL });
+      expect(await send(first, '/search?q=security', { 'Accept-Encoding': ALL })).toEqual(theirs);
+      expect(first.routed()).toBe(before + 1);
+    } finally {
+      first.server.closeAllConnections();
+      await new Promise((resolve) => first.server.close(resolve));
+    }
+  });
+
+  it('makes a search page only for a request that may wait for it: not a quick one', async () => {
+    await send(fast, '/search?q=primer', { 'Accept-Encoding': ALL });
+    const { answer } = fastPathOf(fast.app)!;
+    const request = { method: 'GET', url: '/search?q=quick+test', headers: { 'accept-encoding': 'gzip' } };
+    expect(answer({ ...request, quick: true })).toBeUndefined();
+    expect(answer(request)?.status).toBe(200);
+    // Made now, so a quick request has it too.
+    expect(answer({ ...request, quick: true })?.status).toBe(200);
+  });
+
+  it('makes one search page per chunk read: a second search sent with the first waits its turn in Express', async () => {
+    await send(fast, '/search?q=primer', { 'Accept-Encoding': ALL });
+    const before = fast.routed();
+    const { port } = fast.server.address() as AddressInfo;
+    const head = (q: string): string => `GET /search?q=${q} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n\r\n`;
+    // Both requests in one write, on a connection kept open; read until both answers are whole.
+    const statuses = await new Promise<string[]>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(head('pipelined+one') + head('pipelined+two')));
+      let unread = Buffer.alloc(0);
+      const lines: string[] = [];
+      socket.on('data', (chunk: Buffer) => {
+        unread = Buffer.concat([unread, chunk]);
+        for (let end = unread.indexOf('\r\n\r\n'); end >= 0; end = unread.indexOf('\r\n\r\n')) {
+          const answerHead = unread.subarray(0, end).toString('latin1');
+          const length = Number(/\r\ncontent-length: (\d+)/i.exec(answerHead)?.[1] ?? 0);
+          if (unread.length < end + 4 + length) return;
+          lines.push(answerHead.split('\r\n')[0]!);
+          unread = unread.subarray(end + 4 + length);
+        }
+        if (lines.length === 2) {
+          socket.destroy();
+          resolve(lines);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(statuses).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    expect(fast.routed()).toBe(before + 1);
+  });
+
+  it('makes a page for HEAD as Express does: the same headers and counts, no body', async () => {
+    await send(fast, '/search?q=primer', { 'Accept-Encoding': ALL });
+    fast.insights.length = 0;
+    express_.insights.length = 0;
+    const before = fast.routed();
+    const ours = await send(fast, '/search?q=qqqheadxxx', { 'Accept-Encoding': ALL }, 'HEAD');
+    const theirs = await send(express_, '/search?q=qqqheadxxx', { 'Accept-Encoding': ALL }, 'HEAD');
+    expect(fast.routed()).toBe(before);
+    expect(ours).toEqual(theirs);
+    expect(ours.body.length).toBe(0);
+    expect(fast.insights).toEqual(express_.insights);
+    expect(fast.insights).toEqual([{ kind: 'search-no-results', query: 'qqqheadxxx' }]);
+  });
 
   it.each<[string, string, string, InsightEvent[]]>([
     ['a word never searched for before', '/search?q=security+settings', ALL, []],

@@ -12,9 +12,17 @@ export function logRequests(logger: Logger): RequestHandler {
   };
 }
 
-/** Logs one request (see logRequests) when its response has been sent; `pathOf` gives its path without the query. */
-export function logWhenFinished(logger: Logger, req: IncomingMessage, res: ServerResponse, pathOf: () => string): void {
-  const start = process.hrtime.bigint();
+/**
+ * Logs one request (see logRequests) when its response has been sent; `pathOf` gives its path
+ * without the query, `start` when its handling began (now, by default).
+ */
+export function logWhenFinished(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathOf: () => string,
+  start = process.hrtime.bigint(),
+): void {
   res.on('finish', () => logRequest(logger, req.method, pathOf(), res.statusCode, start));
 }
 
