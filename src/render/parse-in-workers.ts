@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../content/files';
 import { readContentFiles } from '../content/files';
-import type { BuildOptions, LoadedFile } from '../content/site';
+import type { LoadedFile } from '../content/site';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
 import type { CompiledView } from './views';
@@ -45,9 +45,9 @@ export type WorkerReply = { loaded: LoadedFile[] } | { views: CompiledView[] };
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Reads the content folder and, when it is large and the machine has the cores, parses its files
- * on workers and on this thread at once, a batch at a time each, so that start-up uses every
- * core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
+ * Reads the content folder and parses its files a batch at a time: on this thread alone, or, when
+ * the content is large and the machine has the cores, on workers and on this thread at once, so
+ * that start-up uses every core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
  * parses any file missing there itself), keeping each page's HTML or not, and the options
  * parsing used, for building the site with. A file parsed here or on a worker no longer holds
  * its text. A worker that fails fails the whole load. The first
@@ -59,8 +59,6 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
-  const options = (): BuildOptions => buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
-  if (count === 0) return { files, loaded, options: options(), views: Promise.resolve([]) };
   const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
   let next = 0;
   const take = (): SourceFile[] => {
@@ -122,8 +120,8 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     // Handled now: a worker may fail while this thread is still parsing.
     const finished = Promise.all(done);
     finished.catch(() => undefined);
-    // Made while the workers start: this thread's share, then building the site, use them.
-    const made = options();
+    // Made while the workers start: this thread's share (every file, when there are none), then building the site, use them.
+    const made = buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
     const load = pageLoader(made);
     for (let batch = take(); batch.length > 0; batch = take()) {
       keep(batch, load(batch));
