@@ -32,9 +32,12 @@ export interface MadeSearch {
   counted: readonly InsightEvent[];
 }
 
+/** Which shell a query's page is filled into. */
+export const searchVariant = (query: string): SearchVariant => (query === '' ? 'empty' : 'query');
+
 /** The key of a search page among the recent ones: everything it depends on but the site. */
 export function searchKey(query: string, returnTo: ReturnLink | undefined, requested: number): string {
-  return `${query === '' ? 'empty' : 'query'} ${returnTo?.id ?? ''} ${requested} ${query}`;
+  return `${searchVariant(query)} ${returnTo?.id ?? ''} ${requested} ${query}`;
 }
 
 /** What showing an answer counts: searches that found nothing and codes named, on the first page only. */
@@ -58,9 +61,6 @@ export type SearchShells = WithShell<SearchVariant, SearchShell>;
 
 /** The search page's shells, for the route and the fast path to share. */
 export const searchShells = (): SearchShells => shellsFor(SEARCH_SHELLS);
-
-/** Which shell a query's page is filled into. */
-export const searchVariant = (query: string): SearchVariant => (query === '' ? 'empty' : 'query');
 
 /**
  * The page of an answer that is not a code, filled into its shell, with what showing it counts.
