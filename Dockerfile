@@ -5,8 +5,10 @@
 # better-sqlite3 is 13 or later, which needs Node.js 22 or later.
 ARG NODE_IMAGE=node:24.18.1-bookworm-slim
 
-# Build: install all dependencies (better-sqlite3 compiles here), compile TypeScript and build
-# the stylesheet from nhsuk-frontend's Sass, then drop the development dependencies.
+# Build: install all dependencies (better-sqlite3 compiles here), compile TypeScript, build
+# the stylesheet from nhsuk-frontend's Sass and compile the views (dist/views.json, read at
+# start-up, names each view by its path here: /app, as in the image that runs), then drop the
+# development dependencies.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -15,6 +17,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY public ./public
+COPY views ./views
 RUN npm run build && npm prune --omit=dev
 
 # Run: production dependencies, compiled code and stylesheet, views, public files and content.

@@ -7,8 +7,8 @@ import { readContentFiles } from '../content/files';
 import type { LoadedFile } from '../content/site';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
-import type { CompiledView } from './views';
-import { createViews } from './views';
+import type { CompiledView, CompiledViews } from './views';
+import { createViews, readCompiledViews } from './views';
 import { pageTemplates } from './rendered-site';
 import type { ParsedFiles } from './parse-options';
 
@@ -50,10 +50,10 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * that start-up uses every core. What each file gave is what parsing it here gives (buildSite takes it from `loaded`, and
  * parses any file missing there itself), keeping each page's HTML or not, and the options
  * parsing used, for building the site with. A file parsed here or on a worker no longer holds
- * its text. A worker that fails fails the whole load. The first
- * worker left without files then compiles the templates pages are rendered with (see
- * pageTemplates) while the server builds the site: `views` gives them, or none if that fails.
- * `workers` overrides the count.
+ * its text. A worker that fails fails the whole load. `views` gives the templates the build
+ * compiled (readCompiledViews); when there are none, the first worker left without files
+ * compiles those pages are rendered with (see pageTemplates) while the server builds the site,
+ * or none if that fails. `workers` overrides the count.
  */
 export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
   const files = readContentFiles(contentDir);
@@ -75,7 +75,8 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
       batch[i]!.text = '';
     });
   let compiling: Worker | undefined;
-  let views: Promise<CompiledView[]> = Promise.resolve([]);
+  const built = readCompiledViews();
+  let views: CompiledViews = built;
   /** Asks a worker done parsing for the templates; it stops once it has answered. */
   const compileOn = (worker: Worker): void => {
     compiling = worker;
@@ -102,7 +103,7 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
               const request: WorkerRequest = { files: batch };
               worker.postMessage(request);
             } else if (inFlight.length === 0) {
-              if (!compiling) compileOn(worker);
+              if (!compiling && built.length === 0) compileOn(worker);
               resolve();
             }
           };
@@ -121,7 +122,7 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     const finished = Promise.all(done);
     finished.catch(() => undefined);
     // Made while the workers start: this thread's share (every file, when there are none), then building the site, use them.
-    const made = buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml });
+    const made = buildOptions(contentDir, viewsDir, createViews(viewsDir, { compiled: built }), { html: keepHtml });
     const load = pageLoader(made);
     for (let batch = take(); batch.length > 0; batch = take()) {
       keep(batch, load(batch));

@@ -7,7 +7,7 @@ import { createMarkdown } from '../content/markdown';
 import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import type { BuildOptions, LoadedFile } from '../content/site';
 import { readSnippets } from '../content/snippets';
-import type { CompiledView } from './views';
+import type { CompiledViews } from './views';
 import { componentRenderer } from './views';
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -30,8 +30,8 @@ export interface ParsedFiles {
   files: SourceFile[];
   loaded: WeakMap<SourceFile, LoadedFile>;
   options: BuildOptions;
-  /** Templates compiled meanwhile on a worker (see parseContent), for the server's views. */
-  views: Promise<readonly CompiledView[]>;
+  /** Templates compiled by the build, or meanwhile on a worker (see parseContent), for the server's views. */
+  views: CompiledViews;
 }
 
 /** What loading keeps: prose for the reading-age checks, and each page's HTML (see BuildOptions). */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pageLoader } from '../content/site';
 import { buildOptions } from './parse-options';
-import { compileViews, createViews } from './views';
+import { compileViews, createViews, readCompiledViews } from './views';
 import type { WorkerRequest, WorkerReply } from './parse-in-workers';
 
 /**
@@ -10,7 +10,7 @@ import type { WorkerRequest, WorkerReply } from './parse-in-workers';
  * templates, it compiles them for the server (see compileViews).
  */
 const { contentDir, viewsDir, keepHtml } = workerData as { contentDir: string; viewsDir: string; keepHtml: boolean };
-const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir), { html: keepHtml }));
+const load = pageLoader(buildOptions(contentDir, viewsDir, createViews(viewsDir, { compiled: readCompiledViews() }), { html: keepHtml }));
 const reply = (message: WorkerReply): void => parentPort!.postMessage(message);
 parentPort!.on('message', (request: WorkerRequest) =>
   reply('templates' in request ? { views: compileViews(viewsDir, request.templates) } : { loaded: load(request.files) }),

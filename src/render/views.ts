@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { ComponentName, RenderComponent } from '../content/markdown';
@@ -37,9 +38,11 @@ type TemplateProps = Record<string, unknown>;
  */
 class ViewsLoader extends nunjucks.FileSystemLoader {
   private readonly compiled = new Map<string, CompiledView>();
-  constructor(viewsDir: string, compiled: Promise<readonly CompiledView[]> | undefined) {
+  constructor(viewsDir: string, compiled: CompiledViews | undefined) {
     super([viewsDir, nhsukDist]);
-    void compiled?.then((views) => views.forEach((view) => this.compiled.set(view.path, view)));
+    const keep = (views: readonly CompiledView[]): void => views.forEach((view) => this.compiled.set(view.path, view));
+    if (Array.isArray(compiled)) keep(compiled);
+    else void (compiled as Promise<readonly CompiledView[]> | undefined)?.then(keep);
   }
   override getSource(name: string): nunjucks.LoaderSource {
     const source = super.getSource(name);
@@ -54,10 +57,13 @@ class ViewsLoader extends nunjucks.FileSystemLoader {
   }
 }
 
+/** Templates compiled elsewhere: by the build (readCompiledViews), or on another thread, used as they arrive. */
+export type CompiledViews = readonly CompiledView[] | Promise<readonly CompiledView[]>;
+
 export interface ViewsOptions {
   watch?: boolean;
-  /** Templates compiled on another thread (see compileViews), used as they arrive. */
-  compiled?: Promise<readonly CompiledView[]>;
+  /** Templates compiled elsewhere (see compileViews). */
+  compiled?: CompiledViews;
 }
 
 /**
@@ -134,16 +140,52 @@ const MACROS: Record<ComponentName, string> = {
   details: 'details',
 };
 
+/** The macro file of the nhsuk-frontend component that renders content blocks of this kind. */
+const macroFile = (name: ComponentName): string => `nhsuk/components/${MACROS[name]}/macro.njk`;
+
+/** Where `npm run build` writes every view compiled (see buildCompiledViews): beside the compiled code. */
+export const COMPILED_VIEWS_FILE = path.join(__dirname, '..', 'views.json');
+
+/**
+ * Every template under viewsDir and the component macros content blocks use, with each template
+ * they name, compiled: what `npm run build` writes, so that start-up and the first pages need not
+ * compile any template.
+ */
+export function buildCompiledViews(viewsDir: string): CompiledView[] {
+  const names = fs
+    .readdirSync(viewsDir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.njk'))
+    .map((name) => name.split(path.sep).join('/'))
+    .sort();
+  return compileViews(viewsDir, [...names, ...(Object.keys(MACROS) as ComponentName[]).map(macroFile)]);
+}
+
+/**
+ * The views the build compiled (see buildCompiledViews), or none when there is no such file. Only
+ * a view whose file still holds the text it was compiled from is run from its code (ViewsLoader),
+ * so a view edited since the build is compiled as usual.
+ */
+export function readCompiledViews(file = COMPILED_VIEWS_FILE): CompiledView[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  const isView = (view: unknown): view is CompiledView =>
+    typeof view === 'object' &&
+    view !== null &&
+    ['path', 'text', 'code'].every((key) => typeof (view as Record<string, unknown>)[key] === 'string');
+  return Array.isArray(parsed) ? parsed.filter(isView) : [];
+}
+
 /** Renders an nhsuk-frontend component macro by name, for content blocks. Each call template is compiled once. */
 export function componentRenderer(views: nunjucks.Environment): RenderComponent {
   const compiled = new Map<ComponentName, nunjucks.Template>();
   return (name, params) => {
     let template = compiled.get(name);
     if (!template) {
-      template = new nunjucks.Template(
-        `{% from "nhsuk/components/${MACROS[name]}/macro.njk" import ${name} %}{{ ${name}(params) }}`,
-        views,
-      );
+      template = new nunjucks.Template(`{% from "${macroFile(name)}" import ${name} %}{{ ${name}(params) }}`, views);
       compiled.set(name, template);
     }
     return template.render({ params });

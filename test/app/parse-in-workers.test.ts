@@ -10,6 +10,7 @@ import { useCompiledServer } from '../contact/helpers/server-process';
 import { fixtureContent, testConfig } from '../helpers/app';
 import { startUp } from '../../src/render/startup';
 import type * as ParseModule from '../../src/render/parse-in-workers';
+import type * as ViewsModule from '../../src/render/views';
 
 const config = loadConfig({});
 const views = createViews(config.viewsDir);
@@ -102,6 +103,20 @@ describe('parsing the content on worker threads', () => {
     expect(compiled).toEqual(expect.arrayContaining(['pages/not-found.njk', 'pages/home.njk', 'layouts/hub.njk', 'layouts/article.njk']));
     const alone = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 0);
     expect(await alone.views).toEqual([]);
+  });
+
+  it('gives the templates the build compiled, and compiles none on a worker, when the build wrote them', async () => {
+    const built = (await import(path.join(compiled(), 'render', 'views.js'))) as typeof ViewsModule;
+    const views = built.buildCompiledViews(config.viewsDir);
+    fs.writeFileSync(built.COMPILED_VIEWS_FILE, JSON.stringify(views));
+    try {
+      for (const count of [0, 1]) {
+        const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, count);
+        expect(parsed.views).toEqual(views);
+      }
+    } finally {
+      fs.rmSync(built.COMPILED_VIEWS_FILE);
+    }
   });
 
   it('uses no workers for a small folder or a single core', async () => {

@@ -1,6 +1,8 @@
 import nunjucks from 'nunjucks';
 import path from 'node:path';
-import { compileViews, createViews } from '../../src/render/views';
+import fs from 'node:fs';
+import os from 'node:os';
+import { buildCompiledViews, compileViews, componentRenderer, createViews, readCompiledViews } from '../../src/render/views';
 import { pageTemplates } from '../../src/render/rendered-site';
 
 const views = createViews(path.join(__dirname, '..', '..', 'views'));
@@ -71,5 +73,61 @@ describe('templates compiled on another thread', () => {
     } finally {
       run.mockRestore();
     }
+  });
+});
+
+describe('templates compiled by the build', () => {
+  const compiler = (nunjucks as unknown as { compiler: { compile: (text: string, ...rest: unknown[]) => string } }).compiler;
+  const viewsDir = path.join(__dirname, '..', '..', 'views');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compiled-views-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('are every view, the component macros content blocks use, and all they name', () => {
+    const names = buildCompiledViews(viewsDir).map((view) => view.path);
+    const files = fs
+      .readdirSync(viewsDir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.njk'))
+      .map((name) => path.join(viewsDir, name));
+    expect(files.length).toBeGreaterThan(10);
+    expect(names).toEqual(expect.arrayContaining(files));
+    for (const component of ['inset-text', 'warning-callout', 'details', 'header'])
+      expect(names.some((name) => name.endsWith(path.join('components', component, 'template.njk')))).toBe(true);
+  });
+
+  it('are read back from their file and rendered without compiling, as templates compiled here render', () => {
+    const file = path.join(dir, 'views.json');
+    fs.writeFileSync(file, JSON.stringify(buildCompiledViews(viewsDir)));
+    const read = readCompiledViews(file);
+    const locals = {
+      pageTitle: 'Page not found',
+      robotsNoindex: true,
+      siteName: 'Help',
+      assets: { url: (name: string) => `/assets/${name}` },
+    };
+    const fromCode = createViews(viewsDir, { compiled: read });
+    const blocks = componentRenderer(fromCode);
+    const run = jest.spyOn(compiler, 'compile');
+    let html: string;
+    let inset: string;
+    try {
+      html = fromCode.render('pages/not-found.njk', locals);
+      inset = blocks('insetText', { html: '<p>Hello</p>' });
+      // Only the one-line template that calls the macro is compiled; the macro's file is not.
+      expect(run.mock.calls.map((call) => call[3])).toEqual([undefined]);
+    } finally {
+      run.mockRestore();
+    }
+    const compiledHere = createViews(viewsDir);
+    expect(html).toBe(compiledHere.render('pages/not-found.njk', locals));
+    expect(inset).toBe(componentRenderer(compiledHere)('insetText', { html: '<p>Hello</p>' }));
+  });
+
+  it('are none when the file is missing or not what the build writes', () => {
+    expect(readCompiledViews(path.join(dir, 'missing.json'))).toEqual([]);
+    const junk = path.join(dir, 'junk.json');
+    fs.writeFileSync(junk, '{"not": "a list"');
+    expect(readCompiledViews(junk)).toEqual([]);
+    fs.writeFileSync(junk, JSON.stringify([{ path: 'a.njk', text: 'x' }, 3, null]));
+    expect(readCompiledViews(junk)).toEqual([]);
   });
 });
