@@ -440,6 +440,59 @@ function renderBlocks(md: MarkdownIt, tokens: Token[], env: Env, renderComponent
   return out;
 }
 
+/** markdown-it's block state, whose constructor marks where each line starts, ends and is indented. */
+type BlockStateClass = MarkdownIt['block']['State'];
+
+/**
+ * markdown-it's block state with the same line marks, found faster: markdown-it reads every
+ * character of the source in a loop of its own to find the ends of lines, where `indexOf` finds
+ * each line's end and only its indentation is read character by character. At 1,000 articles
+ * that loop was a tenth of start-up's parsing. The state is made as markdown-it makes it, for an
+ * empty source, then given the source and its marks, so every other field stays markdown-it's own.
+ */
+export function fasterBlockState(State: BlockStateClass): BlockStateClass {
+  function FasterState(this: MarkdownIt.StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: Token[]): void {
+    (State as unknown as (this: MarkdownIt.StateBlock, ...args: unknown[]) => void).call(this, '', md, env, tokens);
+    const bMarks: number[] = [];
+    const eMarks: number[] = [];
+    const tShift: number[] = [];
+    const sCount: number[] = [];
+    const bsCount: number[] = [];
+    const length = src.length;
+    let start = 0;
+    while (start < length) {
+      // Spaces and tabs first, as markdown-it counts them: a tab to the next multiple of 4.
+      let pos = start;
+      let offset = 0;
+      for (; pos < length; pos += 1) {
+        const code = src.charCodeAt(pos);
+        if (code === 0x20) offset += 1;
+        else if (code === 0x09) offset += 4 - (offset % 4);
+        else break;
+      }
+      // A last line of nothing but spaces, with no line break after it, is no line to markdown-it.
+      if (pos === length) break;
+      const newline = src.indexOf('\n', pos);
+      const end = newline < 0 ? length : newline;
+      bMarks.push(start);
+      eMarks.push(end);
+      tShift.push(pos - start);
+      sCount.push(offset);
+      bsCount.push(0);
+      start = end + 1;
+    }
+    // markdown-it's fake last line, which spares its rules a bounds check.
+    bMarks.push(length);
+    eMarks.push(length);
+    tShift.push(0);
+    sCount.push(0);
+    bsCount.push(0);
+    Object.assign(this, { src, bMarks, eMarks, tShift, sCount, bsCount, lineMax: bMarks.length - 1 });
+  }
+  FasterState.prototype = State.prototype;
+  return FasterState as unknown as BlockStateClass;
+}
+
 /**
  * The markdown parser for articles and hubs: markdown-it with our heading ids, snippets,
  * contact links for code sections, section aliases, checked raw HTML, images and NHS.UK blocks.
@@ -449,6 +502,7 @@ export function createMarkdown(
   options: MarkdownOptions = {},
 ): (source: string, context?: MarkdownContext) => RenderedMarkdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+  md.block.State = fasterBlockState(md.block.State);
   for (const name of Object.keys(BLOCKS)) md.use(container, name);
   md.block.ruler.before('paragraph', 'snippet', snippetRule(options.snippets ?? new Map()));
   md.inline.ruler.at('text', plainText);

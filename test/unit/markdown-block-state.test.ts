@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import MarkdownIt from 'markdown-it';
+import { fasterBlockState } from '../../src/content/markdown';
+
+const md = new MarkdownIt();
+const Faster = fasterBlockState(md.block.State);
+const marks = (state: MarkdownIt.StateBlock): unknown => ({
+  src: state.src,
+  bMarks: state.bMarks,
+  eMarks: state.eMarks,
+  tShift: state.tShift,
+  sCount: state.sCount,
+  bsCount: state.bsCount,
+  lineMax: state.lineMax,
+  line: state.line,
+  blkIndent: state.blkIndent,
+  parentType: state.parentType,
+});
+const same = (src: string): void => {
+  const env = {};
+  const faster = new Faster(src, md, env, []);
+  expect(faster).toBeInstanceOf(md.block.State);
+  expect(faster.env).toBe(env);
+  expect(marks(faster)).toEqual(marks(new md.block.State(src, md, env, [])));
+};
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be run again. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("the faster block state's line marks", () => {
+  it.each([
+    '',
+    'a',
+    '\n',
+    '\n\n',
+    '   ',
+    '  \t',
+    'a\n   ',
+    'a\n   \n',
+    '\ta\n  \tb\n   \t\tc',
+    '# Heading\n\nText\n    code\n> quote\n',
+    'line\r\nwith carriage returns\r\n',
+  ])('are markdown-it’s own for %j', (src) => same(src));
+
+  it('are markdown-it’s own for 5,000 random sources of spaces, tabs, line breaks and text', () => {
+    const next = random(20261201);
+    const alphabet = [' ', ' ', '\t', '\n', '\n', 'a', '#', '>', '-', '\r'];
+    for (let i = 0; i < 5000; i += 1) {
+      const length = Math.floor(next() * 40);
+      same(Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    }
+  });
+
+  it('are markdown-it’s own for the seed article', () => {
+    same(fs.readFileSync(path.join(__dirname, '..', '..', 'content', 'manage', 'mobile-phone.md'), 'utf8'));
+  });
+
+  it('give markdown-it’s tokens for the seed article', () => {
+    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'content', 'manage', 'mobile-phone.md'), 'utf8');
+    const faster = new MarkdownIt();
+    faster.block.State = fasterBlockState(faster.block.State);
+    expect(faster.parse(source, {})).toEqual(new MarkdownIt().parse(source, {}));
+  });
+});
