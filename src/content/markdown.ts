@@ -87,6 +87,11 @@ const BLOCKS: Record<string, { component: ComponentName; toParams: (title: strin
  * `expired-link-reference-cid3006`.
  */
 export function slugify(text: string): string {
+  return asciiSlug(text) ?? unicodeSlug(text);
+}
+
+/** slugify for any text: accents taken off letters (NFKD), then the rule. */
+export function unicodeSlug(text: string): string {
   const slug = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -94,6 +99,26 @@ export function slugify(text: string): string {
     .replace(/['’]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+  return slug || 'section';
+}
+
+/**
+ * slugify in one pass for text that is all ASCII (NFKD leaves it as it is), or undefined for
+ * any other: most headings are, and each page's are slugged as it is parsed.
+ */
+function asciiSlug(text: string): string | undefined {
+  let slug = '';
+  let gap = false;
+  for (let i = 0; i < text.length; i += 1) {
+    let code = text.charCodeAt(i);
+    if (code >= 128) return undefined;
+    if (code >= 65 && code <= 90) code += 32;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (gap && slug !== '') slug += '-';
+      gap = false;
+      slug += String.fromCharCode(code);
+    } else if (code !== 39) gap = true;
+  }
   return slug || 'section';
 }
 

@@ -1,4 +1,4 @@
-import { createMarkdown, slugify, uniqueSlug } from '../../src/content/markdown';
+import { createMarkdown, slugify, unicodeSlug, uniqueSlug } from '../../src/content/markdown';
 
 const render = createMarkdown((name, params) => `<${name} data='${JSON.stringify(params)}'>`);
 
@@ -9,8 +9,19 @@ describe('slugify', () => {
     ["What's an ODS code?", 'whats-an-ods-code'],
     ['Café  &  more', 'cafe-more'],
     ['***', 'section'],
+    ["'Quoted' -- and -- DASHED, 2 ways", 'quoted-and-dashed-2-ways'],
+    ['', 'section'],
   ])('turns %j into %s', (text, slug) => {
     expect(slugify(text)).toBe(slug);
+  });
+
+  it('slugs ASCII text in one pass exactly as the rule for any text does', () => {
+    let seed = 7;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const texts = Array.from({ length: 5000 }, () =>
+      Array.from({ length: Math.floor(next() * 24) }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join(''),
+    );
+    for (const text of texts) expect([text, slugify(text)]).toEqual([text, unicodeSlug(text)]);
   });
 
   it('makes repeated slugs unique with a counter', () => {
