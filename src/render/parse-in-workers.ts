@@ -10,6 +10,8 @@ import { buildOptions } from './parse-options';
 import type { CompiledView, CompiledViews } from './views';
 import { createViews, readCompiledViews } from './views';
 import { pageTemplates } from './rendered-site';
+import { IndexOnWorker } from '../search/index-on-worker';
+import { pageSectionFields } from '../search/search-index';
 import type { ParsedFiles } from './parse-options';
 
 /**
@@ -18,6 +20,11 @@ import type { ParsedFiles } from './parse-options';
  * it parsed cost more than it saves below 1,000 to 3,000 files (docs/performance.md).
  */
 export const FILES_PER_THREAD = 1000;
+/**
+ * From this many files, when no worker parses, a worker indexes the sections' text while this
+ * thread parses (see IndexOnWorker): below it, the worker's start costs more than it saves.
+ */
+export const INDEX_ON_WORKER_FILES = 200;
 /** Files sent to a worker at a time: small enough to share the work out evenly. */
 const BATCH = 32;
 /** The worker's compiled file, next to this one. Missing when the sources run untranspiled (the tests). */
@@ -55,10 +62,18 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * compiles those pages are rendered with (see pageTemplates) while the server builds the site,
  * or none if that fails. `workers` overrides the count.
  */
-export async function parseContent(contentDir: string, viewsDir: string, keepHtml: boolean, workers?: number): Promise<ParsedFiles> {
+export async function parseContent(
+  contentDir: string,
+  viewsDir: string,
+  keepHtml: boolean,
+  workers?: number,
+  indexOnWorker?: boolean,
+): Promise<ParsedFiles> {
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
+  // The site's search index is made afresh at start-up: its text can be indexed as it is parsed.
+  const indexing = (indexOnWorker ?? (count === 0 && files.length >= INDEX_ON_WORKER_FILES)) ? IndexOnWorker.start() : undefined;
   const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
   let next = 0;
   const take = (): SourceFile[] => {
@@ -125,13 +140,16 @@ export async function parseContent(contentDir: string, viewsDir: string, keepHtm
     const made = buildOptions(contentDir, viewsDir, createViews(viewsDir, { compiled: built }), { html: keepHtml });
     const load = pageLoader(made);
     for (let batch = take(); batch.length > 0; batch = take()) {
-      keep(batch, load(batch));
+      const results = load(batch);
+      indexing?.add(results.flatMap((result) => (result.page ? pageSectionFields(result.page) : [])));
+      keep(batch, results);
       await turn();
     }
     await finished;
-    return { files, loaded, options: made, views };
+    return { files, loaded, options: made, views, search: await indexing?.finish() };
   } catch (error) {
     if (compiling) await compiling.terminate();
+    await indexing?.stop();
     throw error;
   } finally {
     await Promise.all(started.filter((worker) => worker !== compiling).map((worker) => worker.terminate()));

@@ -8,6 +8,7 @@ import { RETIRED_CODES_FILE } from '../content/retired-codes';
 import type { BuildOptions, LoadedFile } from '../content/site';
 import { readSnippets } from '../content/snippets';
 import type { CompiledViews } from './views';
+import type { PrebuiltIndex } from '../search/index-on-worker';
 import { componentRenderer } from './views';
 
 /** The layouts content may name: every `views/layouts/*.njk` except the base layout. */
@@ -32,6 +33,8 @@ export interface ParsedFiles {
   options: BuildOptions;
   /** Templates compiled by the build, or meanwhile on a worker (see parseContent), for the server's views. */
   views: CompiledViews;
+  /** The sections' text, indexed on a worker while the files were parsed (see IndexOnWorker). */
+  search?: PrebuiltIndex;
 }
 
 /** What loading keeps: prose for the reading-age checks, and each page's HTML (see BuildOptions). */

@@ -311,6 +311,7 @@ function* renderSteps(
     synonyms: loadSynonyms(contentDir),
     previous: old ? previous!.search : undefined,
     reusable: keep,
+    prebuilt: options.parsed?.search,
   });
   yield;
   let notFound = old ? previous!.notFound : undefined;

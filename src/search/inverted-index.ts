@@ -78,6 +78,35 @@ interface Segment {
 }
 
 /** What a token of text reads as, remembered for every token seen. */
+/** A segment being written (see InvertedIndex.writer): its postings in the order they were found. */
+interface PendingSegment {
+  firstDoc: number;
+  pTerm: Uint32List;
+  pDoc: Uint32List;
+  pTf: Uint32List;
+}
+
+/** Adds documents to an index one at a time (see InvertedIndex.writer). */
+export interface IndexWriter<T> {
+  add(doc: T, fields: FieldTexts): number;
+  close(): void;
+}
+
+/** What an index holds but its documents (see InvertedIndex.state). */
+export interface IndexState {
+  tokens: string[];
+  hashes: Int32Array;
+  terms: Int32Array;
+  counts: Int32Array;
+  slots: Int32Array;
+  termText: string[];
+  df: Uint32Array;
+  lengths: Uint32Array;
+  totals: number[];
+  documents: number;
+  segments: Segment[];
+}
+
 interface Token {
   /** The token as written. */
   raw: string;
@@ -178,7 +207,7 @@ class Scratch {
 export class InvertedIndex<T> {
   /** Every token seen, and an open-addressing table of them by hash, looked up without slicing the text. */
   private readonly tokens: Token[] = [];
-  private slots = new Int32Array(1 << 12);
+  private slots: Int32Array = new Int32Array(1 << 12);
   private readonly termIds = new Map<string, number>();
   private readonly termText: string[] = [];
   /** Live documents with each term, per field: [term * 3 + field]. */
@@ -196,8 +225,9 @@ export class InvertedIndex<T> {
   private tree: SearchableMap<number> | undefined;
   private norms: Float64Array[] | undefined;
   private stamp = 0;
-  /** Scratch space for one document's term frequencies while it is added. */
+  /** Scratch space for one document's term frequencies while it is added, and the terms it holds. */
   private scratch = new Uint32Array(1024);
+  private readonly touched: number[] = [];
   private scratchFor: Scratch | undefined;
   private readonly champions = new Map<number, { docs: Uint32Array; tfs: Uint32Array }>();
   private readonly sets = new Map<number, Uint32Array>();
@@ -238,41 +268,73 @@ export class InvertedIndex<T> {
    * SEGMENT_SIZE documents, so that the sort's working set stays small as the site grows.
    */
   add(items: readonly { doc: T; fields: FieldTexts }[]): number[] {
-    const numbers: number[] = [];
-    for (let i = 0; i < items.length; i += SEGMENT_SIZE) numbers.push(...this.addSegment(items.slice(i, i + SEGMENT_SIZE)));
+    const writer = this.writer();
+    const numbers = items.map(({ doc, fields }) => writer.add(doc, fields));
+    writer.close();
     return numbers;
   }
 
-  private addSegment(items: readonly { doc: T; fields: FieldTexts }[]): number[] {
-    const firstDoc = this.docs.length;
-    const pTerm = new Uint32List(items.length * 64);
-    const pDoc = new Uint32List(items.length * 64);
-    const pTf = new Uint32List(items.length * 64);
-    const touched: number[] = [];
-    const numbers: number[] = [];
-    for (const { doc, fields } of items) {
-      const n = this.docs.length;
-      numbers.push(n);
-      this.docs.push(doc);
-      this.fields.push(this.updatable ? fields : undefined);
-      this.deleted.push(0);
-      for (let f = 0; f < FIELDS; f += 1) {
-        const length = this.analyse(fields[f]!, f, touched, 1);
-        this.lengths.push(length);
-        this.totals[f]! += length;
-      }
-      for (const term of touched) {
-        const packed = this.scratch[term]!;
-        pTerm.push(term);
-        pDoc.push(n);
-        pTf.push(packed);
-        for (let f = 0; f < FIELDS; f += 1) if ((packed >>> SHIFT[f]!) & MAX_TF[f]!) this.df.data[term * FIELDS + f]! += 1;
-        this.scratch[term] = 0;
-      }
-      touched.length = 0;
-      this.alive += 1;
+  /**
+   * Adds documents one at a time, as their text becomes known (see IndexWriter): `add` returns
+   * each one's number; `close` makes what was added searchable. Nothing else may change the
+   * index until then.
+   */
+  writer(): IndexWriter<T> {
+    let segment: PendingSegment | undefined;
+    return {
+      add: (doc, fields) => {
+        segment ??= this.beginSegment();
+        const n = this.analyseDocument(segment, doc, fields);
+        if (this.docs.length - segment.firstDoc >= SEGMENT_SIZE) {
+          this.endSegment(segment);
+          segment = undefined;
+        }
+        return n;
+      },
+      close: () => {
+        if (segment) this.endSegment(segment);
+        segment = undefined;
+      },
+    };
+  }
+
+  private beginSegment(): PendingSegment {
+    return {
+      firstDoc: this.docs.length,
+      pTerm: new Uint32List(64 * 1024),
+      pDoc: new Uint32List(64 * 1024),
+      pTf: new Uint32List(64 * 1024),
+    };
+  }
+
+  /** Counts one document's terms into the segment's postings and the document frequencies. */
+  private analyseDocument(segment: PendingSegment, doc: T, fields: FieldTexts): number {
+    const { pTerm, pDoc, pTf } = segment;
+    const touched = this.touched;
+    const n = this.docs.length;
+    this.docs.push(doc);
+    this.fields.push(this.updatable ? fields : undefined);
+    this.deleted.push(0);
+    for (let f = 0; f < FIELDS; f += 1) {
+      const length = this.analyse(fields[f]!, f, touched, 1);
+      this.lengths.push(length);
+      this.totals[f]! += length;
     }
-    // Counting sort by term: each term's postings end up together, in document order.
+    for (const term of touched) {
+      const packed = this.scratch[term]!;
+      pTerm.push(term);
+      pDoc.push(n);
+      pTf.push(packed);
+      for (let f = 0; f < FIELDS; f += 1) if ((packed >>> SHIFT[f]!) & MAX_TF[f]!) this.df.data[term * FIELDS + f]! += 1;
+      this.scratch[term] = 0;
+    }
+    touched.length = 0;
+    this.alive += 1;
+    return n;
+  }
+
+  /** Counting sort by term: each term's postings end up together, in document order. */
+  private endSegment({ firstDoc, pTerm, pDoc, pTf }: PendingSegment): void {
     const termCount = this.termText.length;
     const offsets = new Uint32Array(termCount + 1);
     for (let i = 0; i < pTerm.length; i += 1) offsets[pTerm.data[i]! + 1]! += 1;
@@ -285,9 +347,79 @@ export class InvertedIndex<T> {
       docs[at] = pDoc.data[i]!;
       tfs[at] = pTf.data[i]!;
     }
-    this.segments.push({ firstDoc, docCount: items.length, offsets, docs, tfs });
+    this.segments.push({ firstDoc, docCount: this.docs.length - firstDoc, offsets, docs, tfs });
     this.changed();
-    return numbers;
+  }
+
+  /**
+   * Everything the index holds but its documents and their text, in arrays that another thread
+   * can be sent (the typed arrays can be transferred): see fromState. For an index made not
+   * updatable, with no document removed.
+   */
+  state(): IndexState {
+    if (this.updatable || this.alive !== this.docs.length)
+      throw new Error('only an index made not updatable, with nothing removed, can be sent');
+    return {
+      tokens: this.tokens.map((token) => token.raw),
+      hashes: Int32Array.from(this.tokens, (token) => token.hash),
+      terms: Int32Array.from(this.tokens, (token) => token.term),
+      counts: Int32Array.from(this.tokens, (token) => token.count),
+      slots: this.slots,
+      termText: this.termText,
+      df: this.df.data.slice(0, this.df.length),
+      lengths: this.lengths.data.slice(0, this.lengths.length),
+      totals: [...this.totals],
+      documents: this.docs.length,
+      segments: this.segments,
+    };
+  }
+
+  /** The typed arrays of a state, to transfer rather than copy. */
+  static transferList(state: IndexState): ArrayBuffer[] {
+    const buffers = [
+      state.hashes,
+      state.terms,
+      state.counts,
+      state.slots,
+      state.df,
+      state.lengths,
+      ...state.segments.flatMap((s) => [s.offsets, s.docs, s.tfs]),
+    ];
+    return [...new Set(buffers.map((array) => array.buffer as ArrayBuffer))];
+  }
+
+  /**
+   * The index a state was taken from (see state), made not updatable, holding `docs` as its
+   * documents: docs[n] for document number n. `processTerm` must be what that index used.
+   */
+  static fromState<T>(processTerm: TermProcessor, state: IndexState, docs: readonly T[]): InvertedIndex<T> {
+    if (docs.length !== state.documents) throw new Error(`the state holds ${state.documents} documents, not ${docs.length}`);
+    const index = new InvertedIndex<T>(processTerm, false);
+    state.tokens.forEach((raw, i) => {
+      index.tokens.push({ raw, hash: state.hashes[i]!, term: state.terms[i]!, lower: raw.toLowerCase(), seen: 0, count: state.counts[i]! });
+    });
+    index.slots = state.slots;
+    state.termText.forEach((term, id) => {
+      index.termIds.set(term, id);
+      index.termText.push(term);
+    });
+    index.df.grow(state.df.length);
+    index.df.data.set(state.df);
+    index.df.length = state.df.length;
+    index.lengths.grow(state.lengths.length);
+    index.lengths.data.set(state.lengths);
+    index.lengths.length = state.lengths.length;
+    index.deleted.grow(docs.length);
+    index.deleted.length = docs.length;
+    for (const doc of docs) {
+      index.docs.push(doc);
+      index.fields.push(undefined);
+    }
+    state.totals.forEach((total, f) => (index.totals[f] = total));
+    index.alive = docs.length;
+    index.segments.push(...state.segments);
+    if (index.scratch.length < index.termText.length) index.scratch = new Uint32Array(index.termText.length * 2);
+    return index;
   }
 
   /** Removes a document: it is no longer found or counted. */

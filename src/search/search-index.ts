@@ -8,6 +8,7 @@ import { compileSynonyms, groupQuery, synonymTerms } from './query';
 import type { QueryGroup } from './query';
 import { correctSpelling, vocabularyOf } from './suggest';
 import type { FieldTexts, GroupQuery, RankedMatches } from './inverted-index';
+import type { PrebuiltIndex } from './index-on-worker';
 import { InvertedIndex } from './inverted-index';
 import type { TermProcessor } from './terms';
 import { createTermProcessor, termsOf, tokenize } from './terms';
@@ -120,6 +121,12 @@ export interface SearchIndexOptions {
   headings?: boolean;
   /** How many answers `answer` remembers, most recently asked kept (default 256; 0 remembers none). */
   cacheSize?: number;
+  /**
+   * The sections' text, indexed on another thread at start-up (see IndexOnWorker): used when it
+   * was made from exactly these documents' fields, in this order, and the index is to be stemmed
+   * and not reusable; otherwise the documents are indexed here.
+   */
+  prebuilt?: PrebuiltIndex;
 }
 
 /** Every section of every article, and each hub section that explains a code, one document each. */
@@ -136,6 +143,17 @@ export function sectionDocuments(site: Site): SectionDocument[] {
     }
   }
   return docs;
+}
+
+/**
+ * The fields sectionDocuments gives a page's sections, as far as the page alone tells: an
+ * article's sections, and a hub's that name a code (which another page may turn out to own).
+ * For indexing the sections as the pages are parsed, before the site is built (see IndexOnWorker).
+ */
+export function pageSectionFields(page: Page): FieldTexts[] {
+  return page.sections
+    .filter((section) => page.kind === 'article' || section.headingCodes.length > 0 || section.bodyCodes.length > 0)
+    .map((section) => [section.text, page.title, section.body]);
 }
 
 const defaultProcessTerm = createTermProcessor({ stemming: true });
@@ -265,7 +283,30 @@ const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, 
  * The inverted index of the documents: the previous build's, with only the documents whose text
  * changed removed and added again, when there is one to reuse; otherwise a new one.
  */
-function indexDocuments(documents: SectionDocument[], stemming: boolean, prior: Reusable | undefined, reusable: boolean): Reusable {
+/** Whether an index made elsewhere was made from these documents' fields, in this order. */
+function madeFrom(prebuilt: PrebuiltIndex, documents: readonly SectionDocument[]): boolean {
+  return (
+    prebuilt.fields.length === documents.length &&
+    documents.every((doc, i) => {
+      const [heading, title, body] = prebuilt.fields[i]!;
+      return doc.heading === heading && doc.title === title && doc.body === body;
+    })
+  );
+}
+
+function indexDocuments(
+  documents: SectionDocument[],
+  stemming: boolean,
+  prior: Reusable | undefined,
+  reusable: boolean,
+  prebuilt?: PrebuiltIndex,
+): Reusable {
+  if (!prior && stemming && !reusable && prebuilt && madeFrom(prebuilt, documents)) {
+    const processTerm = createTermProcessor({ stemming });
+    const index = InvertedIndex.fromState(processTerm, prebuilt.state, documents);
+    index.setOrder(documents.map((_, i) => i));
+    return { index, stemming, processTerm, numbers: new Map(), updates: 0 };
+  }
   const wasteful = prior && (prior.index.waste.removed > prior.index.size * MAX_REMOVED_SHARE || prior.updates >= MAX_UPDATES);
   if (!prior || prior.stemming !== stemming || wasteful) {
     const processTerm = createTermProcessor({ stemming });
@@ -314,7 +355,7 @@ export function buildSearchIndex(documents: SectionDocument[], options: SearchIn
   const prior = options.previous ? reusable.get(options.previous) : undefined;
   if (options.previous) reusable.delete(options.previous);
   const keep = options.reusable ?? true;
-  const built = indexDocuments(documents, options.stemming ?? true, prior, keep);
+  const built = indexDocuments(documents, options.stemming ?? true, prior, keep, options.prebuilt);
   const { index, processTerm } = built;
   const synonyms = compileSynonyms(options.synonyms ?? [], processTerm);
   const taught = synonymTerms(synonyms);

@@ -7,7 +7,11 @@ import type { Site } from '../../src/content/site';
 import { loadSite } from '../../src/render/rendered-site';
 import { createViews } from '../../src/render/views';
 import { useCompiledServer } from '../contact/helpers/server-process';
-import { fixtureContent, testConfig } from '../helpers/app';
+import { fixtureContent, manyResultsContent, siteContent, testConfig } from '../helpers/app';
+import { InvertedIndex } from '../../src/search/inverted-index';
+import { renderSite } from '../../src/render/rendered-site';
+import type { RenderedSite } from '../../src/render/rendered-site';
+import { tokenize } from '../../src/search/terms';
 import { startUp } from '../../src/render/startup';
 import type * as ParseModule from '../../src/render/parse-in-workers';
 import type * as ViewsModule from '../../src/render/views';
@@ -117,6 +121,73 @@ describe('parsing the content on worker threads', () => {
     } finally {
       fs.rmSync(built.COMPILED_VIEWS_FILE);
     }
+  });
+
+  describe('indexing the sections on a worker as they are parsed', () => {
+    const context = { baseUrl: 'https://help.example', siteName: 'Help' };
+    /** Queries made from the site's own headings: each word, its first letters, a misspelling and pairs of words. */
+    const queriesFor = (rendered: RenderedSite): string[] => {
+      const queries = new Set<string>();
+      for (const page of rendered.site.pages) {
+        for (const section of page.sections) {
+          const words = tokenize(section.text).filter((word) => word.length >= 3);
+          words.forEach((word, i) => {
+            queries.add(word);
+            queries.add(word.slice(0, 3));
+            queries.add(`${word.slice(0, -2)}${word.slice(-1)}`);
+            if (i > 0) queries.add(`${words[i - 1]} ${word}`);
+          });
+        }
+      }
+      return [...queries].slice(0, 400);
+    };
+    const answers = (rendered: RenderedSite, queries: string[]): unknown[] =>
+      queries.flatMap((query) => [rendered.search.search(query, 1), rendered.search.search(query, 2)]);
+
+    it.each([
+      ['the fixture content', fixtureContent],
+      ['content with many results for a word', manyResultsContent],
+      ["the site's content", siteContent],
+    ])('gives, for %s, the answers of an index made on this thread', async (_name, dir) => {
+      const parsed = await (await workers()).parseContent(dir, config.viewsDir, false, 0, true);
+      expect(parsed.search?.fields.length).toBeGreaterThan(0);
+      const fromState = jest.spyOn(InvertedIndex, 'fromState');
+      let rendered: RenderedSite;
+      try {
+        rendered = renderSite(dir, config.viewsDir, views, context, { parsed });
+        expect(fromState).toHaveBeenCalledTimes(1);
+      } finally {
+        fromState.mockRestore();
+      }
+      const here = renderSite(dir, config.viewsDir, views, context);
+      const queries = queriesFor(here);
+      expect(queries.length).toBeGreaterThan(20);
+      expect(answers(rendered, queries)).toEqual(answers(here, queries));
+      expect(rendered.search.size).toBe(here.search.size);
+    });
+
+    it('is not used for a site whose sections are not what the worker was sent', async () => {
+      const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 0, true);
+      const [first, ...rest] = parsed.search!.fields;
+      const search = { ...parsed.search!, fields: [...rest, first!] };
+      const fromState = jest.spyOn(InvertedIndex, 'fromState');
+      try {
+        const rendered = renderSite(fixtureContent, config.viewsDir, views, context, { parsed: { ...parsed, search } });
+        expect(fromState).not.toHaveBeenCalled();
+        expect(rendered.search.size).toBeGreaterThan(0);
+      } finally {
+        fromState.mockRestore();
+      }
+    });
+
+    it('starts only for a large folder that no worker parses, unless asked', async () => {
+      const { INDEX_ON_WORKER_FILES } = await workers();
+      expect(INDEX_ON_WORKER_FILES).toBeGreaterThan(50);
+      const small = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 0);
+      expect(small.search).toBeUndefined();
+      const parsedOnWorkers = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, 1);
+      expect(parsedOnWorkers.search).toBeUndefined();
+    });
   });
 
   it('uses no workers for a small folder or a single core', async () => {
