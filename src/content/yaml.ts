@@ -68,8 +68,53 @@ export function explainYamlError(error: unknown, text: string, firstLine: number
   return { line: at(index), message: `YAML: this line cannot be read (${what}). Check the quotes, colons and indentation` };
 }
 
+/** A key of a simple mapping line: lower case, so never `__proto__` or anything YAML reads specially. */
+const SIMPLE_KEY = /^[a-z][a-z0-9_]*$/;
+/** A whole number as js-yaml reads one: no sign, no leading zero, no underscores, safe as a double. */
+const SIMPLE_INT = /^(?:0|[1-9][0-9]{0,14})$/;
+/**
+ * A plain value js-yaml reads as this very string: it starts with a letter (so it is no number,
+ * date or indicator), holds no colon, `#`, tab or control character, and ends with no space.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it must refuse
+const SIMPLE_STRING = /^[A-Za-z](?:[^\x00-\x1f\x7f-\x9f:#\u2028\u2029\ud800-\uffff]*[^\s:#\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\uffff])?$/;
+/** A date written year first, which js-yaml's default schema reads as the string it is. */
+const SIMPLE_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+/** Plain values that YAML reads as true, false or null, or that other YAML versions do: left to js-yaml. */
+const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+
+/**
+ * The value of YAML text that is only `key: value` lines (and empty lines), each value a whole
+ * number, a year-first date (a string, as js-yaml reads it) or a plain string as SIMPLE_STRING allows, with no key twice: what js-yaml would give,
+ * made without it (most front matter is like this, and js-yaml takes about 40 µs a file). For any
+ * other text, or none, undefined.
+ */
+export function simpleMapping(text: string): Record<string, string | number> | undefined {
+  const value: Record<string, string | number> = {};
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const colon = text.indexOf(': ', start);
+      if (colon < 0 || colon >= end) return undefined;
+      const key = text.slice(start, colon);
+      const raw = text.slice(colon + 2, end);
+      if (!SIMPLE_KEY.test(key) || Object.hasOwn(value, key)) return undefined;
+      if (SIMPLE_INT.test(raw)) value[key] = Number(raw);
+      else if (SIMPLE_DATE.test(raw) || (SIMPLE_STRING.test(raw) && !RESERVED.test(raw))) value[key] = raw;
+      else return undefined;
+    }
+    start = end + 1;
+  }
+  // Empty text is no mapping: js-yaml reads it as undefined.
+  return Object.keys(value).length > 0 ? value : undefined;
+}
+
 /** Parses YAML text whose first line is file line `firstLine`. */
 export function parseYaml(text: string, firstLine: number): { value?: unknown; problem?: YamlProblem } {
+  const simple = simpleMapping(text);
+  if (simple) return { value: simple };
   try {
     return { value: yaml.load(text) };
   } catch (error) {
