@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { fasterBlockState } from '../../src/content/markdown';
+import { random } from '../helpers/random';
 
 const md = new MarkdownIt();
 const Faster = fasterBlockState(md.block.State);
@@ -24,17 +25,6 @@ const same = (src: string): void => {
   expect(faster.env).toBe(env);
   expect(marks(faster)).toEqual(marks(new md.block.State(src, md, env, [])));
 };
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("the faster block state's line marks", () => {
   it.each([
