@@ -53,10 +53,16 @@ const LAYOUT = /^layouts\/[a-z0-9][a-z0-9-]*\.njk$/;
 
 function frontMatterLines(text: string): Record<string, number> {
   const lines: Record<string, number> = {};
-  const all = text.split('\n');
-  for (let i = 1; i < all.length && all[i]!.trim() !== '---'; i += 1) {
-    const key = /^([A-Za-z_][\w-]*)\s*:/.exec(all[i]!);
+  // Line by line up to the closing `---`: splitting the whole file took longer than all the rest.
+  let start = text.indexOf('\n') + 1;
+  for (let i = 1; start > 0 && start <= text.length; i += 1) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    if (line.trim() === '---') break;
+    const key = /^([A-Za-z_][\w-]*)\s*:/.exec(line);
     if (key && !(key[1]! in lines)) lines[key[1]!] = i + 1;
+    start = end + 1;
   }
   return lines;
 }
