@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { imageSize } from 'image-size';
+import type * as ImageSize from 'image-size';
 import type { Problem } from './errors';
 import type { ImageFile } from './files';
 import { IMAGES_DIR } from './files';
@@ -28,13 +28,17 @@ export interface SiteImage extends ResolvedImage {
   bytes: Buffer;
 }
 
-/** Reads each image's size and type from its header and names it by a hash of its bytes. */
+let imageSize: typeof ImageSize.imageSize | undefined;
+
+/** Reads each image's size and type from its header and names it by a hash of its bytes. image-size is loaded for the first image: most content folders have none. */
 export function buildImages(files: ImageFile[]): { images: Map<string, SiteImage>; problems: Problem[] } {
   const images = new Map<string, SiteImage>();
   const problems: Problem[] = [];
   for (const file of files) {
-    let size: ReturnType<typeof imageSize>;
+    let size: ReturnType<typeof ImageSize.imageSize>;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+      imageSize ??= (require('image-size') as typeof ImageSize).imageSize;
       size = imageSize(file.bytes);
     } catch {
       problems.push({ file: file.displayPath, message: 'is not an image this site can serve (use PNG, JPEG, SVG, WebP or GIF)' });
