@@ -36,9 +36,9 @@ export function buildImages(files: ImageFile[]): { images: Map<string, SiteImage
   const problems: Problem[] = [];
   for (const file of files) {
     let size: ReturnType<typeof ImageSize.imageSize>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    imageSize ??= (require('image-size') as typeof ImageSize).imageSize;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
-      imageSize ??= (require('image-size') as typeof ImageSize).imageSize;
       size = imageSize(file.bytes);
     } catch {
       problems.push({ file: file.displayPath, message: 'is not an image this site can serve (use PNG, JPEG, SVG, WebP or GIF)' });

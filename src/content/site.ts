@@ -96,6 +96,11 @@ export function ownerOf(site: Pick<Site, 'codes'>, input: unknown): CodeOwner | 
   return code ? site.codes.get(code) : undefined;
 }
 
+/** The order of the site's pages (`Site.pages`): by URL. */
+export function pageOrder(a: { url: string }, b: { url: string }): number {
+  return a.url.localeCompare(b.url);
+}
+
 /** Total, stable order used everywhere: position, then title. */
 export function byPosition(a: { position: number; title: string }, b: { position: number; title: string }): number {
   return a.position - b.position || a.title.localeCompare(b.title, 'en');
@@ -254,7 +259,7 @@ export function buildSite(files: SourceFile[], options: BuildOptions): Site {
   for (const hub of hubs.values()) hub.children.sort(byPosition);
 
   const codes = new Map<string, CodeOwner>();
-  const sorted = [...pages].sort((a, b) => a.url.localeCompare(b.url));
+  const sorted = [...pages].sort(pageOrder);
   for (const page of sorted) {
     for (const section of page.sections) {
       for (const code of section.headingCodes) {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../content/files';
-import { readContentFiles } from '../content/files';
+import { readContentFiles, urlFromPath } from '../content/files';
 import type { LoadedFile } from '../content/site';
-import { pageLoader } from '../content/site';
+import { pageLoader, pageOrder } from '../content/site';
 import { buildOptions } from './parse-options';
 import type { CompiledView, CompiledViews } from './views';
 import { createViews, readCompiledViews } from './views';
@@ -60,7 +60,9 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * its text. A worker that fails fails the whole load. `views` gives the templates the build
  * compiled (readCompiledViews); when there are none, the first worker left without files
  * compiles those pages are rendered with (see pageTemplates) while the server builds the site,
- * or none if that fails. `workers` overrides the count.
+ * or none if that fails. `workers` overrides the count. With no workers, 200 files or more and a
+ * second core (or `indexOnWorker`), the files are parsed in the order of the site's pages and
+ * their sections indexed on a worker meanwhile (IndexOnWorker): `search` gives that index.
  */
 export async function parseContent(
   contentDir: string,
@@ -72,15 +74,25 @@ export async function parseContent(
   const files = readContentFiles(contentDir);
   const loaded = new WeakMap<SourceFile, LoadedFile>();
   const count = workers ?? (fs.existsSync(WORKER_FILE) ? workerCount(files.length) : 0);
-  // The site's search index is made afresh at start-up: its text can be indexed as it is parsed.
-  const indexing = (indexOnWorker ?? (count === 0 && files.length >= INDEX_ON_WORKER_FILES)) ? IndexOnWorker.start() : undefined;
-  const started = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
+  // The site's search index is made afresh at start-up: its text can be indexed as it is parsed,
+  // on the other core, when no worker parses.
+  const indexBeside = indexOnWorker ?? (count === 0 && files.length >= INDEX_ON_WORKER_FILES && os.availableParallelism() >= 2);
+  // Parsed in the order of the site's pages, which is the order its sections are indexed in;
+  // the files are given back in their own order, which building the site keeps.
+  const queue = indexBeside
+    ? files
+        .map((file) => ({ file, url: urlFromPath(file.relativePath) }))
+        .sort(pageOrder)
+        .map(({ file }) => file)
+    : files;
   let next = 0;
   const take = (): SourceFile[] => {
-    const batch = files.slice(next, next + BATCH);
+    const batch = queue.slice(next, next + BATCH);
     next += batch.length;
     return batch;
   };
+  let indexing: IndexOnWorker | undefined;
+  const started: Worker[] = [];
   // Once what a file gave is kept, its text is read no more: at 10,000 articles the texts are
   // over 200 MB, and held until the site is built they were still in the heap when the server
   // became ready. A worker was sent its own copy.
@@ -106,6 +118,8 @@ export async function parseContent(
     }).finally(() => void worker.terminate());
   };
   try {
+    indexing = indexBeside ? IndexOnWorker.start() : undefined;
+    for (let i = 0; i < count; i += 1) started.push(new Worker(WORKER_FILE, { workerData: { contentDir, viewsDir, keepHtml } }));
     const done = started.map(
       (worker) =>
         new Promise<void>((resolve, reject) => {

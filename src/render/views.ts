@@ -51,8 +51,13 @@ class ViewsLoader extends nunjucks.FileSystemLoader {
     // Nunjucks keeps each template it makes: the code is needed once.
     this.compiled.delete(view.path);
     // What Nunjucks does with the code it compiles (Template._compile): run it for the template's functions.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code Nunjucks compiled from our own views
-    const props = (new Function(view.code) as () => TemplateProps)();
+    let props: TemplateProps;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code Nunjucks compiled from our own views
+      props = (new Function(view.code) as () => TemplateProps)();
+    } catch {
+      return source; // compiled from the file instead, as Nunjucks does when there is no code
+    }
     return { ...source, src: { type: 'code', obj: props } as unknown as string };
   }
 }
@@ -143,6 +148,9 @@ const MACROS: Record<ComponentName, string> = {
 /** The macro file of the nhsuk-frontend component that renders content blocks of this kind. */
 const macroFile = (name: ComponentName): string => `nhsuk/components/${MACROS[name]}/macro.njk`;
 
+/** The Nunjucks that compiles views here: code another one compiled is not run (see readCompiledViews). */
+const NUNJUCKS_VERSION = (JSON.parse(fs.readFileSync(require.resolve('nunjucks/package.json'), 'utf8')) as { version: string }).version;
+
 /** Where `npm run build` writes every view compiled (see buildCompiledViews): beside the compiled code. */
 export const COMPILED_VIEWS_FILE = path.join(__dirname, '..', 'views.json');
 
@@ -161,7 +169,8 @@ export function buildCompiledViews(viewsDir: string): CompiledView[] {
 }
 
 /**
- * The views the build compiled (see buildCompiledViews), or none when there is no such file. Only
+ * The views the build compiled (see buildCompiledViews), or none when there is no such file, or
+ * another version of Nunjucks compiled them. Only
  * a view whose file still holds the text it was compiled from is run from its code (ViewsLoader),
  * so a view edited since the build is compiled as usual.
  */
@@ -176,7 +185,14 @@ export function readCompiledViews(file = COMPILED_VIEWS_FILE): CompiledView[] {
     typeof view === 'object' &&
     view !== null &&
     ['path', 'text', 'code'].every((key) => typeof (view as Record<string, unknown>)[key] === 'string');
-  return Array.isArray(parsed) ? parsed.filter(isView) : [];
+  const { nunjucks: version, views } = (parsed ?? {}) as { nunjucks?: unknown; views?: unknown };
+  // Code compiled by another Nunjucks may not run with this one's runtime.
+  return version === NUNJUCKS_VERSION && Array.isArray(views) ? views.filter(isView) : [];
+}
+
+/** What `npm run build` writes to COMPILED_VIEWS_FILE: the views, and the Nunjucks that compiled them. */
+export function compiledViewsFile(views: readonly CompiledView[]): string {
+  return JSON.stringify({ nunjucks: NUNJUCKS_VERSION, views });
 }
 
 /** Renders an nhsuk-frontend component macro by name, for content blocks. Each call template is compiled once. */

@@ -77,7 +77,6 @@ interface Segment {
   tfs: Uint32Array;
 }
 
-/** What a token of text reads as, remembered for every token seen. */
 /** A segment being written (see InvertedIndex.writer): its postings in the order they were found. */
 interface PendingSegment {
   firstDoc: number;
@@ -107,6 +106,7 @@ export interface IndexState {
   segments: Segment[];
 }
 
+/** What a token of text reads as, remembered for every token seen. */
 interface Token {
   /** The token as written. */
   raw: string;
@@ -268,7 +268,7 @@ export class InvertedIndex<T> {
    * SEGMENT_SIZE documents, so that the sort's working set stays small as the site grows.
    */
   add(items: readonly { doc: T; fields: FieldTexts }[]): number[] {
-    const writer = this.writer();
+    const writer = this.writer(items.length);
     const numbers = items.map(({ doc, fields }) => writer.add(doc, fields));
     writer.close();
     return numbers;
@@ -277,13 +277,13 @@ export class InvertedIndex<T> {
   /**
    * Adds documents one at a time, as their text becomes known (see IndexWriter): `add` returns
    * each one's number; `close` makes what was added searchable. Nothing else may change the
-   * index until then.
+   * index until then. `expected`, how many documents may come, sizes the first buffers.
    */
-  writer(): IndexWriter<T> {
+  writer(expected = 1024): IndexWriter<T> {
     let segment: PendingSegment | undefined;
     return {
       add: (doc, fields) => {
-        segment ??= this.beginSegment();
+        segment ??= this.beginSegment(Math.min(expected, SEGMENT_SIZE));
         const n = this.analyseDocument(segment, doc, fields);
         if (this.docs.length - segment.firstDoc >= SEGMENT_SIZE) {
           this.endSegment(segment);
@@ -298,13 +298,10 @@ export class InvertedIndex<T> {
     };
   }
 
-  private beginSegment(): PendingSegment {
-    return {
-      firstDoc: this.docs.length,
-      pTerm: new Uint32List(64 * 1024),
-      pDoc: new Uint32List(64 * 1024),
-      pTf: new Uint32List(64 * 1024),
-    };
+  /** A segment for about `documents` documents: room for 64 postings each, grown as needed. */
+  private beginSegment(documents: number): PendingSegment {
+    const capacity = Math.max(1024, documents * 64);
+    return { firstDoc: this.docs.length, pTerm: new Uint32List(capacity), pDoc: new Uint32List(capacity), pTf: new Uint32List(capacity) };
   }
 
   /** Counts one document's terms into the segment's postings and the document frequencies. */
@@ -354,7 +351,8 @@ export class InvertedIndex<T> {
   /**
    * Everything the index holds but its documents and their text, in arrays that another thread
    * can be sent (the typed arrays can be transferred): see fromState. For an index made not
-   * updatable, with no document removed.
+   * updatable, with no document removed. The state shares the index's own arrays: once they are
+   * transferred, this index must not be used again.
    */
   state(): IndexState {
     if (this.updatable || this.alive !== this.docs.length)

@@ -279,10 +279,6 @@ const reusable = new WeakMap<SearchIndex, Reusable>();
 
 const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, doc.body];
 
-/**
- * The inverted index of the documents: the previous build's, with only the documents whose text
- * changed removed and added again, when there is one to reuse; otherwise a new one.
- */
 /** Whether an index made elsewhere was made from these documents' fields, in this order. */
 function madeFrom(prebuilt: PrebuiltIndex, documents: readonly SectionDocument[]): boolean {
   return (
@@ -294,6 +290,11 @@ function madeFrom(prebuilt: PrebuiltIndex, documents: readonly SectionDocument[]
   );
 }
 
+/**
+ * The inverted index of the documents: the one made on a worker when it was made from them, or
+ * the previous build's, with only the documents whose text changed removed and added again, when
+ * there is one to reuse; otherwise a new one.
+ */
 function indexDocuments(
   documents: SectionDocument[],
   stemming: boolean,

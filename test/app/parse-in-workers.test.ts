@@ -15,6 +15,7 @@ import { tokenize } from '../../src/search/terms';
 import { startUp } from '../../src/render/startup';
 import type * as ParseModule from '../../src/render/parse-in-workers';
 import type * as ViewsModule from '../../src/render/views';
+import type * as IndexModule from '../../src/search/index-on-worker';
 
 const config = loadConfig({});
 const views = createViews(config.viewsDir);
@@ -112,7 +113,7 @@ describe('parsing the content on worker threads', () => {
   it('gives the templates the build compiled, and compiles none on a worker, when the build wrote them', async () => {
     const built = (await import(path.join(compiled(), 'render', 'views.js'))) as typeof ViewsModule;
     const views = built.buildCompiledViews(config.viewsDir);
-    fs.writeFileSync(built.COMPILED_VIEWS_FILE, JSON.stringify(views));
+    fs.writeFileSync(built.COMPILED_VIEWS_FILE, built.compiledViewsFile(views));
     try {
       for (const count of [0, 1]) {
         const parsed = await (await workers()).parseContent(fixtureContent, config.viewsDir, false, count);
@@ -164,6 +165,44 @@ describe('parsing the content on worker threads', () => {
       expect(queries.length).toBeGreaterThan(20);
       expect(answers(rendered, queries)).toEqual(answers(here, queries));
       expect(rendered.search.size).toBe(here.search.size);
+    });
+
+    it('is used for a site whose files are read in another order than its pages are listed', async () => {
+      // guides/ is read before guides-more.md, but /guides-more is listed before /guides/beta.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-index-order-'));
+      try {
+        fs.cpSync(fixtureContent, dir, { recursive: true });
+        fs.writeFileSync(
+          path.join(dir, 'guides-more.md'),
+          '---\ntype: article\ntitle: More guides\nsubtitle: Beside the guides folder.\nhub: guides\nposition: 9\n---\n\n## Guides beside the folder\n\nA page whose file is read after the folder next to it.\n',
+        );
+        const parsed = await (await workers()).parseContent(dir, config.viewsDir, false, 0, true);
+        const fromState = jest.spyOn(InvertedIndex, 'fromState');
+        try {
+          const rendered = renderSite(dir, config.viewsDir, views, context, { parsed });
+          expect(fromState).toHaveBeenCalledTimes(1);
+          expect(rendered.search.search('beside folder', 1).hits.map((hit) => hit.href)).toContain('/guides-more#guides-beside-the-folder');
+        } finally {
+          fromState.mockRestore();
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('leaves the index to this thread when its worker fails', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-index-worker-'));
+      try {
+        const broken = path.join(dir, 'broken-worker.js');
+        fs.writeFileSync(broken, 'throw new Error("this worker cannot start");\n');
+        const { IndexOnWorker } = (await import(path.join(compiled(), 'search', 'index-on-worker.js'))) as typeof IndexModule;
+        const indexing = IndexOnWorker.start(broken)!;
+        indexing.add([['Heading', 'Title', 'Some text']]);
+        await expect(indexing.finish()).resolves.toBeUndefined();
+        expect(IndexOnWorker.start(path.join(dir, 'missing.js'))).toBeUndefined();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('is not used for a site whose sections are not what the worker was sent', async () => {

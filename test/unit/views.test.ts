@@ -2,7 +2,14 @@ import nunjucks from 'nunjucks';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import { buildCompiledViews, compileViews, componentRenderer, createViews, readCompiledViews } from '../../src/render/views';
+import {
+  buildCompiledViews,
+  compiledViewsFile,
+  compileViews,
+  componentRenderer,
+  createViews,
+  readCompiledViews,
+} from '../../src/render/views';
 import { pageTemplates } from '../../src/render/rendered-site';
 
 const views = createViews(path.join(__dirname, '..', '..', 'views'));
@@ -96,7 +103,7 @@ describe('templates compiled by the build', () => {
 
   it('are read back from their file and rendered without compiling, as templates compiled here render', () => {
     const file = path.join(dir, 'views.json');
-    fs.writeFileSync(file, JSON.stringify(buildCompiledViews(viewsDir)));
+    fs.writeFileSync(file, compiledViewsFile(buildCompiledViews(viewsDir)));
     const read = readCompiledViews(file);
     const locals = {
       pageTitle: 'Page not found',
@@ -127,7 +134,24 @@ describe('templates compiled by the build', () => {
     const junk = path.join(dir, 'junk.json');
     fs.writeFileSync(junk, '{"not": "a list"');
     expect(readCompiledViews(junk)).toEqual([]);
-    fs.writeFileSync(junk, JSON.stringify([{ path: 'a.njk', text: 'x' }, 3, null]));
+    fs.writeFileSync(junk, JSON.stringify({ nunjucks: '0.0.1', views: buildCompiledViews(viewsDir) }));
     expect(readCompiledViews(junk)).toEqual([]);
+    fs.writeFileSync(junk, JSON.stringify(buildCompiledViews(viewsDir)));
+    expect(readCompiledViews(junk)).toEqual([]);
+    fs.writeFileSync(junk, compiledViewsFile([{ path: 'a.njk', text: 'x' }, 3, null] as never));
+    expect(readCompiledViews(junk)).toEqual([]);
+  });
+
+  it('are compiled from the file instead when their code does not run', () => {
+    const locals = {
+      pageTitle: 'Page not found',
+      robotsNoindex: true,
+      siteName: 'Help',
+      assets: { url: (name: string) => `/assets/${name}` },
+    };
+    const broken = buildCompiledViews(viewsDir).map((view) => ({ ...view, code: 'throw new Error("not this code")' }));
+    expect(createViews(viewsDir, { compiled: broken }).render('pages/not-found.njk', locals)).toBe(
+      createViews(viewsDir).render('pages/not-found.njk', locals),
+    );
   });
 });
