@@ -465,6 +465,29 @@ function renderBlocks(md: MarkdownIt, tokens: Token[], env: Env, renderComponent
   return out;
 }
 
+/** Inline text none of markdown-it's inline rules would give any meaning to: no terminator character (see PLAIN_RUN). */
+const PLAIN_INLINE = /^[^\n!#$%&*+\-:<=>@[\\\]^_`{}~]+$/;
+
+/**
+ * markdown-it's `inline` core rule, which parses each block's inline content, giving content that
+ * is plain text (PLAIN_INLINE) the one text token markdown-it's inline parser would give it,
+ * without running the parser: most paragraphs and list items of plain prose. Other content is
+ * parsed as before.
+ */
+export function plainInline(md: MarkdownIt): void {
+  md.core.ruler.at('inline', (state) => {
+    for (const token of state.tokens) {
+      if (token.type !== 'inline') continue;
+      token.children ??= [];
+      if (PLAIN_INLINE.test(token.content)) {
+        const text = new state.Token('text', '', 0);
+        text.content = token.content;
+        token.children.push(text);
+      } else state.md.inline.parse(token.content, state.md, state.env, token.children);
+    }
+  });
+}
+
 /** markdown-it's block state, whose constructor marks where each line starts, ends and is indented. */
 type BlockStateClass = MarkdownIt['block']['State'];
 
@@ -528,6 +551,7 @@ export function createMarkdown(
 ): (source: string, context?: MarkdownContext) => RenderedMarkdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   md.block.State = fasterBlockState(md.block.State);
+  plainInline(md);
   for (const name of Object.keys(BLOCKS)) md.use(container, name);
   md.block.ruler.before('paragraph', 'snippet', snippetRule(options.snippets ?? new Map()));
   md.inline.ruler.at('text', plainText);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { fasterBlockState } from '../../src/content/markdown';
+import { fasterBlockState, plainInline } from '../../src/content/markdown';
 import { random } from '../helpers/random';
 
 const md = new MarkdownIt();
@@ -59,5 +59,60 @@ describe("the faster block state's line marks", () => {
     const faster = new MarkdownIt();
     faster.block.State = fasterBlockState(faster.block.State);
     expect(faster.parse(source, {})).toEqual(new MarkdownIt().parse(source, {}));
+  });
+});
+
+describe('plain inline text', () => {
+  const plain = new MarkdownIt({ html: true });
+  plainInline(plain);
+  const same = (src: string): void => expect([src, plain.parse(src, {})]).toEqual([src, new MarkdownIt({ html: true }).parse(src, {})]);
+
+  it.each([
+    'Plain words.',
+    'Words, then more words; then a question?',
+    '## A heading',
+    '- one\n- two',
+    '1. first\n2. second',
+    '> quoted',
+    'Tabs\tinside',
+    '',
+    ' ',
+  ])('gives markdown-it’s tokens for %j', (src) => same(src));
+
+  it('gives markdown-it’s tokens for 5,000 random sources of prose, markup and line breaks', () => {
+    const next = random(314159);
+    const pieces = [
+      'word',
+      'Word',
+      ' ',
+      ' ',
+      '.',
+      ',',
+      '?',
+      "'",
+      '’',
+      '–',
+      '\t',
+      '\n',
+      '\n\n',
+      '- ',
+      '## ',
+      '*',
+      '_',
+      '`',
+      '[a](b)',
+      '&amp;',
+      '<b>',
+      '\\',
+      ':',
+      '~',
+      '!',
+      '#',
+      '1. ',
+      '> ',
+      '    ',
+    ];
+    for (let i = 0; i < 5000; i += 1)
+      same(Array.from({ length: Math.floor(next() * 16) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
   });
 });
