@@ -318,10 +318,13 @@ function snippetRule(snippets: ReadonlyMap<string, string>): RuleBlock {
 }
 
 /**
- * A run of characters markdown-it's inline rules give no meaning to: every character but its
- * terminators (markdown-it's `isTerminatorChar`: newline and ! # $ % & * + - : < = > @ [ \ ] ^ _ ` { } ~).
+ * The characters markdown-it's inline rules can give a meaning to, as a character class's
+ * contents: its terminators (`isTerminatorChar`: newline and ! # $ % & * + - : < = > @ [ \ ] ^ _ ` { } ~).
  */
-const PLAIN_RUN = /[^\n!#$%&*+\-:<=>@[\\\]^_`{}~]+/y;
+const TERMINATORS = '\\n!#$%&*+\\-:<=>@[\\\\\\]^_`{}~';
+
+/** A run of characters markdown-it's inline rules give no meaning to: every character but its terminators. */
+const PLAIN_RUN = new RegExp(`[^${TERMINATORS}]+`, 'y');
 
 /**
  * markdown-it's `text` rule, finding the end of the run with one sticky regular expression
@@ -465,8 +468,8 @@ function renderBlocks(md: MarkdownIt, tokens: Token[], env: Env, renderComponent
   return out;
 }
 
-/** Inline text none of markdown-it's inline rules would give any meaning to: no terminator character (see PLAIN_RUN). */
-const PLAIN_INLINE = /^[^\n!#$%&*+\-:<=>@[\\\]^_`{}~]+$/;
+/** Inline text none of markdown-it's inline rules would give any meaning to: no terminator character at all. */
+const PLAIN_INLINE = new RegExp(`^[^${TERMINATORS}]+$`);
 
 /**
  * markdown-it's `inline` core rule, which parses each block's inline content, giving content that
