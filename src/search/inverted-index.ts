@@ -58,6 +58,11 @@ class Uint32List {
     if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = value;
   }
+  /** Takes `values` as the list's contents, without copying them: nothing else may use them after. */
+  adopt(values: Uint32Array): void {
+    this.data = values;
+    this.length = values.length;
+  }
   /** Makes room for `size` values, zero-filled beyond the current length. */
   grow(size: number): void {
     if (size <= this.data.length) return;
@@ -388,7 +393,8 @@ export class InvertedIndex<T> {
 
   /**
    * The index a state was taken from (see state), made not updatable, holding `docs` as its
-   * documents: docs[n] for document number n. `processTerm` must be what that index used.
+   * documents: docs[n] for document number n. `processTerm` must be what that index used. The
+   * index takes the state's arrays as its own: nothing else may use them after.
    */
   static fromState<T>(processTerm: TermProcessor, state: IndexState, docs: readonly T[]): InvertedIndex<T> {
     if (docs.length !== state.documents) throw new Error(`the state holds ${state.documents} documents, not ${docs.length}`);
@@ -401,14 +407,9 @@ export class InvertedIndex<T> {
       index.termIds.set(term, id);
       index.termText.push(term);
     });
-    index.df.grow(state.df.length);
-    index.df.data.set(state.df);
-    index.df.length = state.df.length;
-    index.lengths.grow(state.lengths.length);
-    index.lengths.data.set(state.lengths);
-    index.lengths.length = state.lengths.length;
-    index.deleted.grow(docs.length);
-    index.deleted.length = docs.length;
+    index.df.adopt(state.df);
+    index.lengths.adopt(state.lengths);
+    index.deleted.adopt(new Uint32Array(docs.length));
     for (const doc of docs) {
       index.docs.push(doc);
       index.fields.push(undefined);

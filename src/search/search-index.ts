@@ -145,6 +145,9 @@ export function sectionDocuments(site: Site): SectionDocument[] {
   return docs;
 }
 
+/** What the index reads of a section: its heading, its page's title and its text. */
+const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, doc.body];
+
 /**
  * The fields sectionDocuments gives a page's sections, as far as the page alone tells: an
  * article's sections, and a hub's that name a code (which another page may turn out to own).
@@ -153,7 +156,7 @@ export function sectionDocuments(site: Site): SectionDocument[] {
 export function pageSectionFields(page: Page): FieldTexts[] {
   return page.sections
     .filter((section) => page.kind === 'article' || section.headingCodes.length > 0 || section.bodyCodes.length > 0)
-    .map((section) => [section.text, page.title, section.body]);
+    .map((section) => fieldsOf(new PageSection(page, section, '', NONE)));
 }
 
 const defaultProcessTerm = createTermProcessor({ stemming: true });
@@ -277,16 +280,11 @@ interface Reusable {
 }
 const reusable = new WeakMap<SearchIndex, Reusable>();
 
-const fieldsOf = (doc: SectionDocument): FieldTexts => [doc.heading, doc.title, doc.body];
-
 /** Whether an index made elsewhere was made from these documents' fields, in this order. */
 function madeFrom(prebuilt: PrebuiltIndex, documents: readonly SectionDocument[]): boolean {
   return (
     prebuilt.fields.length === documents.length &&
-    documents.every((doc, i) => {
-      const [heading, title, body] = prebuilt.fields[i]!;
-      return doc.heading === heading && doc.title === title && doc.body === body;
-    })
+    documents.every((doc, i) => fieldsOf(doc).every((text, f) => text === prebuilt.fields[i]![f]))
   );
 }
 
