@@ -1,6 +1,6 @@
 import type { Problem } from './errors';
 import type { YamlProblem } from './yaml';
-import { parseYaml } from './yaml';
+import { eachLine, parseYaml } from './yaml';
 import { ownCopy } from './detach';
 import type { SourceFile } from './files';
 import { urlFromPath } from './files';
@@ -53,17 +53,18 @@ const LAYOUT = /^layouts\/[a-z0-9][a-z0-9-]*\.njk$/;
 
 function frontMatterLines(text: string): Record<string, number> {
   const lines: Record<string, number> = {};
-  // Line by line up to the closing `---`: splitting the whole file took longer than all the rest.
-  let start = text.indexOf('\n') + 1;
-  for (let i = 1; start > 0 && start <= text.length; i += 1) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+  const first = text.indexOf('\n');
+  if (first < 0) return lines;
+  // Line by line from the second up to the closing `---`: splitting the whole file took longer than all the rest.
+  let number = 1;
+  eachLine(text, first + 1, (start, end) => {
+    number += 1;
     const line = text.slice(start, end);
-    if (line.trim() === '---') break;
+    if (line.trim() === '---') return false;
     const key = /^([A-Za-z_][\w-]*)\s*:/.exec(line);
-    if (key && !(key[1]! in lines)) lines[key[1]!] = i + 1;
-    start = end + 1;
-  }
+    if (key && !(key[1]! in lines)) lines[key[1]!] = number;
+    return true;
+  });
   return lines;
 }
 

@@ -91,24 +91,35 @@ const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
  */
 export function simpleMapping(text: string): Record<string, string | number> | undefined {
   const value: Record<string, string | number> = {};
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (end > start) {
-      const colon = text.indexOf(': ', start);
-      if (colon < 0 || colon >= end) return undefined;
-      const key = text.slice(start, colon);
-      const raw = text.slice(colon + 2, end);
-      if (!SIMPLE_KEY.test(key) || Object.hasOwn(value, key)) return undefined;
-      if (SIMPLE_INT.test(raw)) value[key] = Number(raw);
-      else if (SIMPLE_DATE.test(raw) || (SIMPLE_STRING.test(raw) && !RESERVED.test(raw))) value[key] = raw;
-      else return undefined;
-    }
+  let simple = true;
+  eachLine(text, 0, (start, end) => {
+    if (end === start) return true;
+    const colon = text.indexOf(': ', start);
+    if (colon < 0 || colon >= end) return (simple = false);
+    const key = text.slice(start, colon);
+    const raw = text.slice(colon + 2, end);
+    if (!SIMPLE_KEY.test(key) || Object.hasOwn(value, key)) return (simple = false);
+    if (SIMPLE_INT.test(raw)) value[key] = Number(raw);
+    else if (SIMPLE_DATE.test(raw) || (SIMPLE_STRING.test(raw) && !RESERVED.test(raw))) value[key] = raw;
+    else return (simple = false);
+    return true;
+  });
+  // Empty text is no mapping: js-yaml reads it as undefined.
+  return simple && Object.keys(value).length > 0 ? value : undefined;
+}
+
+/**
+ * Calls `visit` with where each line of `text` from `from` starts and ends (before its line
+ * break; the last line too, with or without one), until it returns false. Finds each line's end
+ * with indexOf, without splitting the text.
+ */
+export function eachLine(text: string, from: number, visit: (start: number, end: number) => boolean): void {
+  for (let start = from; start <= text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (!visit(start, end)) return;
     start = end + 1;
   }
-  // Empty text is no mapping: js-yaml reads it as undefined.
-  return Object.keys(value).length > 0 ? value : undefined;
 }
 
 /** Parses YAML text whose first line is file line `firstLine`. */
