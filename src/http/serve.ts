@@ -13,13 +13,14 @@ import { answerFromSocket } from './front';
  * beyond `maxConnections` are refused. While the lifecycle is draining, every response says
  * `Connection: close`, so keep-alive clients finish their request and go elsewhere. An app with a
  * fast path (see createApp) has it answer from the socket, before node:http (see answerFromSocket),
- * unless `front` is false.
+ * unless `front` is false (and reads each connection into a buffer of its own unless `ownBuffer`
+ * is false: see OWN_BUFFER_FIELDS).
  */
 export function createServer(
   app: RequestListener,
   limits: ServerConfig,
   lifecycle: Lifecycle,
-  { front = true }: { front?: boolean } = {},
+  { front = true, ownBuffer = true }: { front?: boolean; ownBuffer?: boolean } = {},
 ): http.Server {
   const server = http.createServer(
     {
@@ -33,7 +34,7 @@ export function createServer(
   );
   server.maxConnections = limits.maxConnections;
   const fastPath = front ? fastPathOf(app) : undefined;
-  if (fastPath) answerFromSocket(server, fastPath, lifecycle);
+  if (fastPath) answerFromSocket(server, fastPath, lifecycle, { ownBuffer });
   return server;
 }
 

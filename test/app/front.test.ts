@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from '../../src/http/app';
-import { readHead } from '../../src/http/front';
+import { OWN_BUFFER_FIELDS, readHead } from '../../src/http/front';
 import { createLifecycle } from '../../src/http/lifecycle';
 import type { Lifecycle } from '../../src/http/lifecycle';
 import { createServer } from '../../src/http/serve';
@@ -32,6 +32,9 @@ interface Served {
   insights: InsightEvent[];
 }
 
+/** Whether the front reads each connection into a buffer of its own (see OWN_BUFFER_FIELDS) or through 'data' events. */
+let ownBuffer = true;
+
 /** The app over the moved fixture on its own server, answering from the socket or (front: false) only through node:http. */
 async function serve(front: boolean, server: Partial<Config['server']> = {}): Promise<Served> {
   const logged: Record<string, unknown>[] = [];
@@ -54,7 +57,7 @@ async function serve(front: boolean, server: Partial<Config['server']> = {}): Pr
     lifecycle,
     insights: { record: (event) => insights.push(event) },
   });
-  const httpServer = createServer(app, limits, lifecycle, { front });
+  const httpServer = createServer(app, limits, lifecycle, { front, ownBuffer });
   let read = 0;
   httpServer.on('request', () => (read += 1));
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', () => resolve()));
@@ -103,253 +106,267 @@ let front: Served;
 let plain: Served;
 const asset = (): string => startup.assets.url('site.css');
 
-beforeAll(async () => {
-  front = await serve(true);
-  plain = await serve(false);
-  // Settle every body's best forms first, so that both servers send the same forms.
-  for (const url of ['/', '/guides', '/guides/mobile-phone', '/cid', '/cid.json', '/robots.txt', '/sitemap.xml', asset()]) {
-    await exchange(plain.port, [get(url)]);
-  }
-  await compressionSettled();
-});
-
-afterAll(async () => {
-  for (const served of [front, plain]) {
-    served.server.closeAllConnections();
-    await new Promise((resolve) => served.server.close(resolve));
-  }
-});
-
-/** Sends the same parts to both servers; returns both answers and how many requests node:http read on the front's. */
-async function both(parts: (string | Buffer)[]): Promise<{ ours: string; theirs: string; readByNode: number }> {
-  const before = front.read();
-  const ours = await exchange(front.port, parts);
-  const readByNode = front.read() - before;
-  const theirs = await exchange(plain.port, parts);
-  return { ours, theirs, readByNode };
-}
-
-describe('answering from the socket', () => {
-  it.each([
-    ['an article, brotli', get('/guides/mobile-phone')],
-    ['an article, gzip', get('/guides/mobile-phone', 'Accept-Encoding: gzip\r\n')],
-    ['an article, HEAD', get('/guides/mobile-phone', 'Accept-Encoding: br\r\n', 'HEAD')],
-    ['an article, 304', get('/guides/mobile-phone', 'Accept-Encoding: br\r\nIf-None-Match: *\r\n')],
-    [
-      'a hub, as a browser asks',
-      get('/guides', 'Connection: keep-alive\r\nAccept: text/html\r\nUser-Agent: Mozilla/5.0\r\nAccept-Encoding: gzip, br\r\n'),
-    ],
-    ['the home page', get('/')],
-    ['a code', get('/cid/cid1002', '')],
-    ['the code index as JSON', get('/cid.json')],
-    ['the sitemap', get('/sitemap.xml')],
-    ['a versioned asset', ''],
-  ])('answers %s with the bytes node:http sends, and keeps the connection open', async (name, request) => {
-    const text = name === 'a versioned asset' ? get(asset()) : request;
-    const { ours, theirs, readByNode } = await both([text]);
-    expect(readByNode).toBe(0);
-    expect(ours).toBe(theirs);
-    expect(ours).toMatch(/^HTTP\/1\.1 (200|302|304) [^]*\r\nConnection: keep-alive\r\nKeep-Alive: timeout=\d+\r\n\r\n/);
+describe.each([
+  ['into a buffer of its own', true],
+  ['through data events', false],
+])('reading each connection %s', (_name, own) => {
+  beforeAll(() => {
+    ownBuffer = own;
   });
 
-  it('answers several requests on one connection, written together or apart, in order', async () => {
-    const requests = [get('/guides'), get('/cid/CID1002', ''), get('/guides/mobile-phone', 'Accept-Encoding: gzip\r\n', 'HEAD')];
-    for (const parts of [requests, [requests.join('')]]) {
-      const { ours, theirs, readByNode } = await both(parts);
+  beforeAll(async () => {
+    front = await serve(true);
+    plain = await serve(false);
+    // Settle every body's best forms first, so that both servers send the same forms.
+    for (const url of ['/', '/guides', '/guides/mobile-phone', '/cid', '/cid.json', '/robots.txt', '/sitemap.xml', asset()]) {
+      await exchange(plain.port, [get(url)]);
+    }
+    await compressionSettled();
+  });
+
+  afterAll(async () => {
+    for (const served of [front, plain]) {
+      served.server.closeAllConnections();
+      await new Promise((resolve) => served.server.close(resolve));
+    }
+  });
+
+  /** Sends the same parts to both servers; returns both answers and how many requests node:http read on the front's. */
+  async function both(parts: (string | Buffer)[]): Promise<{ ours: string; theirs: string; readByNode: number }> {
+    const before = front.read();
+    const ours = await exchange(front.port, parts);
+    const readByNode = front.read() - before;
+    const theirs = await exchange(plain.port, parts);
+    return { ours, theirs, readByNode };
+  }
+
+  describe('answering from the socket', () => {
+    it.each([
+      ['an article, brotli', get('/guides/mobile-phone')],
+      ['an article, gzip', get('/guides/mobile-phone', 'Accept-Encoding: gzip\r\n')],
+      ['an article, HEAD', get('/guides/mobile-phone', 'Accept-Encoding: br\r\n', 'HEAD')],
+      ['an article, 304', get('/guides/mobile-phone', 'Accept-Encoding: br\r\nIf-None-Match: *\r\n')],
+      [
+        'a hub, as a browser asks',
+        get('/guides', 'Connection: keep-alive\r\nAccept: text/html\r\nUser-Agent: Mozilla/5.0\r\nAccept-Encoding: gzip, br\r\n'),
+      ],
+      ['the home page', get('/')],
+      ['a code', get('/cid/cid1002', '')],
+      ['the code index as JSON', get('/cid.json')],
+      ['the sitemap', get('/sitemap.xml')],
+      ['a versioned asset', ''],
+    ])('answers %s with the bytes node:http sends, and keeps the connection open', async (name, request) => {
+      const text = name === 'a versioned asset' ? get(asset()) : request;
+      const { ours, theirs, readByNode } = await both([text]);
       expect(readByNode).toBe(0);
       expect(ours).toBe(theirs);
-      expect(statuses(ours)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 302', 'HTTP/1.1 200']);
-    }
-  });
-
-  it('hands the connection to node:http at the first request not its own, with every byte not yet answered', async () => {
-    const form = 'message=hello';
-    const post = `POST /feedback HTTP/1.1\r\nHost: help.example.nhs.uk\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}`;
-    const parts = [get('/guides'), get('/search?q=phone') + get('/guides'), post, get('/cid/CID1002', '')];
-    const { ours, theirs, readByNode } = await both(parts);
-    // Search, then everything after it on that connection: node:http reads them all.
-    expect(readByNode).toBe(4);
-    expect(statuses(ours)).toEqual(statuses(theirs));
-    expect(statuses(ours)).toHaveLength(5);
-    // The search page and the feedback answer carry a form token: compare their status lines and the pages around them.
-    const pages = (text: string): string[] => text.split(/(?=HTTP\/1\.1 )/).filter((answer) => !/set-cookie|csrf/i.test(answer));
-    expect(pages(ours)).toEqual(pages(theirs));
-  });
-
-  it.each([
-    ['no Host', 'GET /guides HTTP/1.1\r\nAccept-Encoding: br\r\n\r\n'],
-    ['two Hosts', 'GET /guides HTTP/1.1\r\nHost: a\r\nHost: b\r\nAccept-Encoding: br\r\n\r\n'],
-    ['a folded header', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip,\r\n br\r\n\r\n'],
-    ['bare line feeds', 'GET /guides HTTP/1.1\nHost: a\nAccept-Encoding: br\n\n'],
-    ['a bare line feed inside the head', 'GET /guides HTTP/1.1\r\nHost: a\nAccept-Encoding: br\r\n\r\n'],
-    [
-      'a body by Content-Length',
-      'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nContent-Length: 32\r\n\r\nGET /cid/CID1002 HTTP/1.1\r\nX: y\r\n',
-    ],
-    ['a chunked body', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
-    ['both kinds of body', 'GET /guides HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
-    ['HTTP/1.0', 'GET /guides HTTP/1.0\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
-    ['Connection: close', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n'],
-    ['an upgrade', 'GET /guides HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'],
-    ['a method in lower case', 'get /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
-    ['an absolute URL', 'GET http://a/guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
-    ['a byte outside ASCII', Buffer.from('GET /guides HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\nAccept-Encoding: br\r\n\r\n', 'latin1')],
-    ['a control character', 'GET /guides HTTP/1.1\r\nHost: a\r\nX-Name: a\x01b\r\nAccept-Encoding: br\r\n\r\n'],
-    ['a space before the colon', 'GET /guides HTTP/1.1\r\nHost : a\r\nAccept-Encoding: br\r\n\r\n'],
-    ['a head over 16 KB', `GET /guides HTTP/1.1\r\nHost: a\r\nX-Big: ${'x'.repeat(17_000)}\r\nAccept-Encoding: br\r\n\r\n`],
-    ['a repeated Accept-Encoding', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: identity\r\nAccept-Encoding: br\r\n\r\n'],
-    ['garbage', 'HELLO\r\n\r\n'],
-  ])('leaves a request with %s to node:http, which answers as it does alone', async (_name, request) => {
-    const { ours, theirs, readByNode } = await both([request]);
-    expect(ours).toBe(theirs);
-    expect(readByNode).toBe(/^HTTP\/1\.1 [45]/.test(theirs) || theirs === '' ? 0 : 1);
-  });
-
-  it('leaves a head that arrives in pieces to node:http', async () => {
-    const text = get('/guides');
-    const { ours, theirs, readByNode } = await both([text.slice(0, 20), text.slice(20)]);
-    expect(readByNode).toBe(1);
-    expect(ours).toBe(theirs);
-    expect(ours).toMatch(/^HTTP\/1\.1 200 /);
-  });
-
-  it('logs each request and counts each code as node:http and Express do', async () => {
-    for (const served of [front, plain]) {
-      served.logged.length = 0;
-      served.insights.length = 0;
-      await exchange(served.port, [get('/cid/cid1002', '') + get('/guides') + get('/guides', 'Accept-Encoding: br\r\n', 'HEAD')]);
-    }
-    expect(front.insights).toEqual([{ kind: 'code-lookup', code: 'cid1002' }]);
-    expect(front.insights).toEqual(plain.insights);
-    expect(front.logged).toEqual(plain.logged);
-    expect(front.logged.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
-      ['GET', '/cid/cid1002', 302],
-      ['GET', '/guides', 200],
-      ['HEAD', '/guides', 200],
-    ]);
-  });
-});
-
-describe('connections held by the front', () => {
-  /** Opens a connection and writes `text`; resolves with what came back and when, once the server closes it. */
-  const hold = (port: number, text: string): Promise<{ ms: number; received: string }> => {
-    const started = Date.now();
-    return new Promise((resolve) => {
-      let received = '';
-      const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-      socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-      socket.on('error', () => undefined);
-      socket.on('close', () => resolve({ ms: Date.now() - started, received }));
+      expect(ours).toMatch(/^HTTP\/1\.1 (200|302|304) [^]*\r\nConnection: keep-alive\r\nKeep-Alive: timeout=\d+\r\n\r\n/);
     });
-  };
 
-  it('closes a connection that sends nothing with 408 after HEADERS_TIMEOUT_MS, as node:http does', async () => {
-    const ours = await serve(true, { headersTimeoutMs: 300 });
-    const theirs = await serve(false, { headersTimeoutMs: 300 });
-    try {
-      const [a, b] = await Promise.all([hold(ours.port, ''), hold(theirs.port, '')]);
-      expect(a.received).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-      expect(a.received).toBe(b.received);
-      expect(a.ms).toBeGreaterThanOrEqual(250);
-    } finally {
-      for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
-    }
+    it('answers several requests on one connection, written together or apart, in order', async () => {
+      const requests = [get('/guides'), get('/cid/CID1002', ''), get('/guides/mobile-phone', 'Accept-Encoding: gzip\r\n', 'HEAD')];
+      for (const parts of [requests, [requests.join('')]]) {
+        const { ours, theirs, readByNode } = await both(parts);
+        expect(readByNode).toBe(0);
+        expect(ours).toBe(theirs);
+        expect(statuses(ours)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 302', 'HTTP/1.1 200']);
+      }
+    });
+
+    it('hands the connection to node:http at the first request not its own, with every byte not yet answered', async () => {
+      const form = 'message=hello';
+      const post = `POST /feedback HTTP/1.1\r\nHost: help.example.nhs.uk\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}`;
+      const parts = [get('/guides'), get('/search?q=phone') + get('/guides'), post, get('/cid/CID1002', '')];
+      const { ours, theirs, readByNode } = await both(parts);
+      // Search, then everything after it on that connection: node:http reads them all.
+      expect(readByNode).toBe(4);
+      expect(statuses(ours)).toEqual(statuses(theirs));
+      expect(statuses(ours)).toHaveLength(5);
+      // The search page and the feedback answer carry a form token: compare their status lines and the pages around them.
+      const pages = (text: string): string[] => text.split(/(?=HTTP\/1\.1 )/).filter((answer) => !/set-cookie|csrf/i.test(answer));
+      expect(pages(ours)).toEqual(pages(theirs));
+    });
+
+    it.each([
+      ['no Host', 'GET /guides HTTP/1.1\r\nAccept-Encoding: br\r\n\r\n'],
+      ['two Hosts', 'GET /guides HTTP/1.1\r\nHost: a\r\nHost: b\r\nAccept-Encoding: br\r\n\r\n'],
+      ['a folded header', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip,\r\n br\r\n\r\n'],
+      ['bare line feeds', 'GET /guides HTTP/1.1\nHost: a\nAccept-Encoding: br\n\n'],
+      ['a bare line feed inside the head', 'GET /guides HTTP/1.1\r\nHost: a\nAccept-Encoding: br\r\n\r\n'],
+      [
+        'a body by Content-Length',
+        'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nContent-Length: 32\r\n\r\nGET /cid/CID1002 HTTP/1.1\r\nX: y\r\n',
+      ],
+      ['a chunked body', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+      ['both kinds of body', 'GET /guides HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+      ['HTTP/1.0', 'GET /guides HTTP/1.0\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
+      ['Connection: close', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n'],
+      ['an upgrade', 'GET /guides HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'],
+      ['a method in lower case', 'get /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
+      ['an absolute URL', 'GET http://a/guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n'],
+      ['a byte outside ASCII', Buffer.from('GET /guides HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\nAccept-Encoding: br\r\n\r\n', 'latin1')],
+      ['a control character', 'GET /guides HTTP/1.1\r\nHost: a\r\nX-Name: a\x01b\r\nAccept-Encoding: br\r\n\r\n'],
+      ['a space before the colon', 'GET /guides HTTP/1.1\r\nHost : a\r\nAccept-Encoding: br\r\n\r\n'],
+      ['a head over 16 KB', `GET /guides HTTP/1.1\r\nHost: a\r\nX-Big: ${'x'.repeat(17_000)}\r\nAccept-Encoding: br\r\n\r\n`],
+      ['a repeated Accept-Encoding', 'GET /guides HTTP/1.1\r\nHost: a\r\nAccept-Encoding: identity\r\nAccept-Encoding: br\r\n\r\n'],
+      ['garbage', 'HELLO\r\n\r\n'],
+    ])('leaves a request with %s to node:http, which answers as it does alone', async (_name, request) => {
+      const { ours, theirs, readByNode } = await both([request]);
+      expect(ours).toBe(theirs);
+      expect(readByNode).toBe(/^HTTP\/1\.1 [45]/.test(theirs) || theirs === '' ? 0 : 1);
+    });
+
+    it('leaves a head that arrives in pieces to node:http', async () => {
+      const text = get('/guides');
+      const { ours, theirs, readByNode } = await both([text.slice(0, 20), text.slice(20)]);
+      expect(readByNode).toBe(1);
+      expect(ours).toBe(theirs);
+      expect(ours).toMatch(/^HTTP\/1\.1 200 /);
+    });
+
+    it('logs each request and counts each code as node:http and Express do', async () => {
+      for (const served of [front, plain]) {
+        served.logged.length = 0;
+        served.insights.length = 0;
+        await exchange(served.port, [get('/cid/cid1002', '') + get('/guides') + get('/guides', 'Accept-Encoding: br\r\n', 'HEAD')]);
+      }
+      expect(front.insights).toEqual([{ kind: 'code-lookup', code: 'cid1002' }]);
+      expect(front.insights).toEqual(plain.insights);
+      expect(front.logged).toEqual(plain.logged);
+      expect(front.logged.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
+        ['GET', '/cid/cid1002', 302],
+        ['GET', '/guides', 200],
+        ['HEAD', '/guides', 200],
+      ]);
+    });
   });
 
-  it('closes the connection fully after its 408, and lives on when the client resets it instead of reading', async () => {
-    const ours = await serve(true, { headersTimeoutMs: 300 });
-    try {
-      // Reads the 408 and keeps its own side open: the server must close the connection itself.
-      const { received } = await hold(ours.port, '');
-      expect(received).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-      // Resets the connection once the 408 has arrived, with it unread.
-      const socket = net.connect(ours.port, '127.0.0.1');
-      socket.pause();
-      socket.on('error', () => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      socket.resetAndDestroy();
-      await waitFor('the server to hold no connection', async () => {
-        const count = await new Promise<number>((resolve) => ours.server.getConnections((_error, n) => resolve(n)));
-        return count === 0;
+  describe('connections held by the front', () => {
+    /** Opens a connection and writes `text`; resolves with what came back and when, once the server closes it. */
+    const hold = (port: number, text: string): Promise<{ ms: number; received: string }> => {
+      const started = Date.now();
+      return new Promise((resolve) => {
+        let received = '';
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+        socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve({ ms: Date.now() - started, received }));
       });
-      expect(await exchange(ours.port, [get('/guides')])).toMatch(/^HTTP\/1\.1 200 /);
-    } finally {
-      await new Promise((resolve) => ours.server.close(resolve));
-    }
-  });
+    };
 
-  it('closes an idle connection after KEEP_ALIVE_TIMEOUT_MS and its grace, as node:http does', async () => {
-    const ours = await serve(true, { keepAliveTimeoutMs: 200 });
-    try {
-      const { ms, received } = await hold(ours.port, get('/guides'));
-      expect(received).toMatch(/^HTTP\/1\.1 200 /);
-      expect(ms).toBeGreaterThanOrEqual(1100);
-      expect(ms).toBeLessThan(10_000);
-    } finally {
-      await new Promise((resolve) => ours.server.close(resolve));
-    }
-  });
+    it('closes a connection that sends nothing with 408 after HEADERS_TIMEOUT_MS, as node:http does', async () => {
+      const ours = await serve(true, { headersTimeoutMs: 300 });
+      const theirs = await serve(false, { headersTimeoutMs: 300 });
+      try {
+        const [a, b] = await Promise.all([hold(ours.port, ''), hold(theirs.port, '')]);
+        expect(a.received).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+        expect(a.received).toBe(b.received);
+        expect(a.ms).toBeGreaterThanOrEqual(250);
+      } finally {
+        for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
+      }
+    });
 
-  it('does not time out a connection while an answer is still being sent to a client that reads slowly', async () => {
-    const ours = await serve(true, { keepAliveTimeoutMs: 100 });
-    try {
-      const count = 3000;
+    it('closes the connection fully after its 408, and lives on when the client resets it instead of reading', async () => {
+      const ours = await serve(true, { headersTimeoutMs: 300 });
+      try {
+        // Reads the 408 and keeps its own side open: the server must close the connection itself.
+        const { received } = await hold(ours.port, '');
+        expect(received).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+        // Resets the connection once the 408 has arrived, with it unread.
+        const socket = net.connect(ours.port, '127.0.0.1');
+        socket.pause();
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        socket.resetAndDestroy();
+        await waitFor('the server to hold no connection', async () => {
+          const count = await new Promise<number>((resolve) => ours.server.getConnections((_error, n) => resolve(n)));
+          return count === 0;
+        });
+        expect(await exchange(ours.port, [get('/guides')])).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        await new Promise((resolve) => ours.server.close(resolve));
+      }
+    });
+
+    it('closes an idle connection after KEEP_ALIVE_TIMEOUT_MS and its grace, as node:http does', async () => {
+      const ours = await serve(true, { keepAliveTimeoutMs: 200 });
+      try {
+        const { ms, received } = await hold(ours.port, get('/guides'));
+        expect(received).toMatch(/^HTTP\/1\.1 200 /);
+        expect(ms).toBeGreaterThanOrEqual(1100);
+        expect(ms).toBeLessThan(10_000);
+      } finally {
+        await new Promise((resolve) => ours.server.close(resolve));
+      }
+    });
+
+    it('does not time out a connection while an answer is still being sent to a client that reads slowly', async () => {
+      const ours = await serve(true, { keepAliveTimeoutMs: 100 });
+      try {
+        const count = 3000;
+        const socket = net.connect(ours.port, '127.0.0.1');
+        // Not read at all for longer than the idle timeout and its grace: the server's writes wait.
+        socket.pause();
+        let received = '';
+        socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+        const closed = new Promise((resolve) => socket.on('close', resolve));
+        socket.on('connect', () => socket.write(get('/guides/mobile-phone').repeat(count)));
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        socket.resume();
+        await waitFor('every answer', () => statuses(received).length >= count || socket.destroyed, 20_000);
+        expect(statuses(received)).toHaveLength(count);
+        socket.destroy();
+        await closed;
+      } finally {
+        await new Promise((resolve) => ours.server.close(resolve));
+      }
+    });
+
+    it('says Connection: close while draining and closes the connection after the answer, with the bytes node:http sends', async () => {
+      const ours = await serve(true);
+      const theirs = await serve(false);
+      try {
+        ours.lifecycle.startDraining();
+        theirs.lifecycle.startDraining();
+        for (const request of [
+          get('/guides/mobile-phone'),
+          get('/cid/CID1002', ''),
+          get('/guides', 'Accept-Encoding: br\r\nIf-None-Match: *\r\n'),
+        ]) {
+          // The connection is not ended by the client: the server closes it.
+          const [a, b] = await Promise.all([
+            exchange(ours.port, [request + request], { end: false }),
+            exchange(theirs.port, [request + request], { end: false }),
+          ]);
+          expect(a).toBe(b);
+          expect(statuses(a)).toHaveLength(1);
+          expect(a).toContain('\r\nConnection: close\r\n');
+        }
+        expect(ours.read()).toBe(0);
+      } finally {
+        for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
+      }
+    });
+
+    it('closes idle connections it holds when the server closes, so close completes', async () => {
+      const ours = await serve(true);
       const socket = net.connect(ours.port, '127.0.0.1');
-      // Not read at all for longer than the idle timeout and its grace: the server's writes wait.
-      socket.pause();
       let received = '';
       socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
       const closed = new Promise((resolve) => socket.on('close', resolve));
-      socket.on('connect', () => socket.write(get('/guides/mobile-phone').repeat(count)));
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      socket.resume();
-      await waitFor('every answer', () => statuses(received).length >= count || socket.destroyed, 20_000);
-      expect(statuses(received)).toHaveLength(count);
-      socket.destroy();
-      await closed;
-    } finally {
+      socket.write(get('/guides'));
+      await waitFor('the answer', () => received.startsWith('HTTP/1.1 200'));
       await new Promise((resolve) => ours.server.close(resolve));
-    }
-  });
-
-  it('says Connection: close while draining and closes the connection after the answer, with the bytes node:http sends', async () => {
-    const ours = await serve(true);
-    const theirs = await serve(false);
-    try {
-      ours.lifecycle.startDraining();
-      theirs.lifecycle.startDraining();
-      for (const request of [
-        get('/guides/mobile-phone'),
-        get('/cid/CID1002', ''),
-        get('/guides', 'Accept-Encoding: br\r\nIf-None-Match: *\r\n'),
-      ]) {
-        // The connection is not ended by the client: the server closes it.
-        const [a, b] = await Promise.all([
-          exchange(ours.port, [request + request], { end: false }),
-          exchange(theirs.port, [request + request], { end: false }),
-        ]);
-        expect(a).toBe(b);
-        expect(statuses(a)).toHaveLength(1);
-        expect(a).toContain('\r\nConnection: close\r\n');
-      }
+      await closed;
       expect(ours.read()).toBe(0);
-    } finally {
-      for (const served of [ours, theirs]) await new Promise((resolve) => served.server.close(resolve));
-    }
+    });
   });
+});
 
-  it('closes idle connections it holds when the server closes, so close completes', async () => {
-    const ours = await serve(true);
-    const socket = net.connect(ours.port, '127.0.0.1');
-    let received = '';
-    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-    const closed = new Promise((resolve) => socket.on('close', resolve));
-    socket.write(get('/guides'));
-    await waitFor('the answer', () => received.startsWith('HTTP/1.1 200'));
-    await new Promise((resolve) => ours.server.close(resolve));
-    await closed;
-    expect(ours.read()).toBe(0);
-  });
+it('finds the fields for reading into its own buffer on the Node.js versions it supports', () => {
+  // Without them the front still works (through data events), but slower: a Node.js that lost them should be noticed.
+  expect(OWN_BUFFER_FIELDS).toEqual({ buffer: expect.any(Symbol), callback: expect.any(Symbol) });
 });
 
 describe('readHead', () => {
