@@ -38,4 +38,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
 # The same command as `npm start` (test/unit/start-command.test.ts): see docs/performance.md for the flag.
-CMD ["node", "--max-semi-space-size=4", "dist/cli/server.js"]
+CMD ["node", "--max-semi-space-size=4", "--expose-gc", "dist/cli/server.js"]

@@ -262,7 +262,9 @@ function load(port, urlPath, { duration, connections }, script) {
   ]);
   const out = execFileSync(command, args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
-  const p99 = parseLatencyMs(/99%\s+(\S+)/.exec(out)[1]);
+  const p99Text = /99%\s+(\S+)/.exec(out)?.[1];
+  const p99 = p99Text === undefined ? NaN : parseLatencyMs(p99Text);
+  if (Number.isNaN(p99)) console.log(`  wrk gave no p99 that reads as a time (${JSON.stringify(p99Text)}): this run's p99 is left out`);
   const errors = /Socket errors:(.*)/.exec(out);
   return { rps, p99, errors: errors ? errors[1].trim() : undefined };
 }
@@ -403,27 +405,33 @@ async function benchSize(size, options, work) {
     load(baseline.port, '/article', { duration: 1, connections: 4 });
 
     const runs = new Map(routes.map((r) => [r.name, { ours: [], oursP99: [], base: [], baseP99: [], nginx: [] }]));
-    for (let round = 0; round < options.rounds; round += 1) {
-      for (const route of routes) {
-        const record = runs.get(route.name);
-        const order = [
-          () => {
-            const r = load(server.port, route.path, options, route.script);
-            record.ours.push(r.rps);
-            record.oursP99.push(r.p99);
-            if (r.errors) console.log(`  ${route.name}: socket errors ${r.errors}`);
-          },
-          () => {
-            const r = load(baseline.port, route.base, options);
-            record.base.push(r.rps);
-            record.baseP99.push(r.p99);
-          },
-        ];
-        if (nginx && route.nginx) order.push(() => record.nginx.push(load(nginx.port, route.nginx, options).rps));
-        if (round % 2 === 1) order.reverse();
-        for (const run of order) run();
+    // The searches in turn come after every round of the others, so that RSS can be read between:
+    // each of them is a page made afresh, and the heap and allocator keep what they grow to.
+    const phases = [routes.filter((route) => !route.script), routes.filter((route) => route.script)];
+    for (const [phase, phaseRoutes] of phases.entries()) {
+      if (phase === 1) result.rssAfterRoutes = rssMb(server.pid);
+      for (let round = 0; round < options.rounds; round += 1) {
+        for (const route of phaseRoutes) {
+          const record = runs.get(route.name);
+          const order = [
+            () => {
+              const r = load(server.port, route.path, options, route.script);
+              record.ours.push(r.rps);
+              record.oursP99.push(r.p99);
+              if (r.errors) console.log(`  ${route.name}: socket errors ${r.errors}`);
+            },
+            () => {
+              const r = load(baseline.port, route.base, options);
+              record.base.push(r.rps);
+              record.baseP99.push(r.p99);
+            },
+          ];
+          if (nginx && route.nginx) order.push(() => record.nginx.push(load(nginx.port, route.nginx, options).rps));
+          if (round % 2 === 1) order.reverse();
+          for (const run of order) run();
+        }
+        process.stdout.write(`  round ${round + 1} of ${options.rounds} done${phase === 1 ? ' (searches in turn)' : ''}\n`);
       }
-      process.stdout.write(`  round ${round + 1} of ${options.rounds} done\n`);
     }
     result.rssAfterLoad = rssMb(server.pid);
     result.baselineRss = rssMb(baseline.child.pid);
@@ -445,12 +453,21 @@ async function benchSize(size, options, work) {
 function report(results, options) {
   console.log('\n== Start-up (production mode) ==');
   printTable(
-    ['content', 'ready ms', 'ms per page', 'RSS at ready MB', 'RSS after load MB', 'plain Express RSS MB'],
+    [
+      'content',
+      'ready ms',
+      'ms per page',
+      'RSS at ready MB',
+      'RSS after the routes MB',
+      'after searches in turn MB',
+      'plain Express RSS MB',
+    ],
     results.map((r) => [
       r.label,
       r.ready ? fmt(r.readyMs) : `> ${options.readyTimeout * 1000}`,
       r.ready ? fmt(r.readyMs / r.articles, 2) : '-',
       fmt(r.rssReady),
+      fmt(r.rssAfterRoutes),
       fmt(r.rssAfterLoad),
       fmt(r.baselineRss),
     ]),
@@ -466,7 +483,7 @@ function report(results, options) {
         x.name,
         fmt(median(x.ours)),
         `${spread(x.ours)}%`,
-        fmt(median(x.oursP99), 1),
+        fmt(median(x.oursP99.filter((ms) => !Number.isNaN(ms))), 1),
         fmt(median(x.base)),
         `${spread(x.base)}%`,
         `${fmt(median(x.ours) / median(x.base), 2)}x`,

@@ -10,7 +10,7 @@ import { createLiveSite } from '../render/live-site';
 import type { RenderedSite } from '../render/rendered-site';
 import { renderSiteAsync, warmUp } from '../render/rendered-site';
 import { createLogger } from '../logger';
-import { startServer } from '../render/startup';
+import { releaseStartUpGarbage, startServer } from '../render/startup';
 
 /** The only file with side effects: load config and content, open the outbox and insight store, build the app, listen. */
 async function main(): Promise<void> {
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     feedback: insights.feedback,
   });
   const server = createServer(app, config.server, lifecycle);
+  const collectedMs = performance.now();
+  if (releaseStartUpGarbage()) logger.debug({ ms: Math.round(performance.now() - collectedMs) }, 'start-up garbage collected');
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
