@@ -262,7 +262,8 @@ function load(port, urlPath, { duration, connections }, script) {
   ]);
   const out = execFileSync(command, args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
-  const p99Text = /99%\s+(\S+)/.exec(out)?.[1];
+  // The latency distribution's line: not a stdev column ending in "99%" (such as "99.99%").
+  const p99Text = /^\s*99%\s+(\S+)/m.exec(out)?.[1];
   const p99 = p99Text === undefined ? NaN : parseLatencyMs(p99Text);
   if (Number.isNaN(p99)) console.log(`  wrk gave no p99 that reads as a time (${JSON.stringify(p99Text)}): this run's p99 is left out`);
   const errors = /Socket errors:(.*)/.exec(out);

@@ -56,8 +56,11 @@ function findOwnBufferFields(): OwnBufferFields | undefined {
   const symbols = Object.getOwnPropertySymbols(probe);
   const named = (description: string): symbol | undefined => symbols.find((symbol) => symbol.description === description);
   const fields = { buffer: named('kBuffer'), callback: named('kBufferCb') };
+  // A buffer given as such, not made by a function: the case the front uses.
+  const generator = named('kBufferGen');
   (probe as unknown as net.Socket).destroy();
-  if (!fields.buffer || !fields.callback || probe[fields.buffer] !== buffer || probe[fields.callback] !== callback) return undefined;
+  if (!fields.buffer || !fields.callback || !generator) return undefined;
+  if (probe[fields.buffer] !== buffer || probe[fields.callback] !== callback || probe[generator] !== null) return undefined;
   return fields as OwnBufferFields;
 }
 
@@ -199,12 +202,14 @@ export function answerFromSocket(
     let closing = false;
     /** Set once the connection is node:http's: reads are then handed to the stream. */
     let handedOver = false;
-    /** Set while answers wait for the client to read them: the rest of the chunk waits too. */
+    /** Set while answers wait for the client to read them: what is read meanwhile waits too. */
     let waiting = false;
+    /** The bytes read and not yet answered while waiting. */
+    let pending: Buffer | undefined;
 
     const release = (): void => {
       handedOver = true;
-      socket.removeListener('data', take);
+      socket.removeListener('data', onData);
       socket.removeListener('timeout', onTimeout);
       socket.removeListener('error', onError);
       socket.removeListener('end', onEnd);
@@ -228,15 +233,38 @@ export function answerFromSocket(
     const close = (last?: string): void => {
       closing = true;
       held.set(socket, true);
-      socket.removeListener('data', take);
+      socket.removeListener('data', onData);
       socket.removeListener('end', onEnd);
       const destroy = (): void => void socket.destroy();
       if (last) socket.end(last, 'latin1', destroy);
       else socket.end(destroy);
     };
 
-    /** Answers each whole request in the first `length` bytes of `chunk`, which may be READ_BUFFER: what must wait is copied. */
-    function take(chunk: Buffer, length = chunk.length): void {
+    /** Bytes of a chunk that must outlive this read: a copy when the chunk is READ_BUFFER. */
+    const kept = (chunk: Buffer, from: number, to: number): Buffer =>
+      chunk === READ_BUFFER ? Buffer.from(chunk.subarray(from, to)) : chunk.subarray(from, to);
+
+    /**
+     * Each read, of `length` bytes of `chunk`: answered now, or kept while answers wait (pause()
+     * stops reading then, so nothing should come; whatever does waits its turn). False stops reading.
+     */
+    function received(chunk: Buffer, length: number): boolean {
+      if (closing) return true;
+      if (waiting) {
+        const more = kept(chunk, 0, length);
+        pending = pending ? Buffer.concat([pending, more]) : more;
+        return false;
+      }
+      take(chunk, length);
+      return true;
+    }
+
+    function onData(chunk: Buffer): void {
+      received(chunk, chunk.length);
+    }
+
+    /** Answers each whole request in the first `length` bytes of `chunk`. */
+    function take(chunk: Buffer, length: number): void {
       let offset = 0;
       socket.cork();
       try {
@@ -249,34 +277,38 @@ export function answerFromSocket(
           // One search page made for a connection in a turn: a later search in the same chunk goes to node:http and Express.
           const request = head && !mayMake(socket) ? { ...head, quick: true } : head;
           const answer = request && fastPath(request);
-          if (!answer) return handOver(Buffer.from(chunk.subarray(offset, length)));
+          if (!answer) return handOver(kept(chunk, offset, length));
           if (answer.made) noteMade(socket);
           const draining = lifecycle.draining;
           socket.write(bytesOf(answer, draining));
           held.set(socket, true);
+          // Reading and writing restart a socket's timer, so it is set only when it changes: after the first answer.
+          if (!timerForIdle) {
+            timerForIdle = true;
+            socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
+          }
           if (logging) logRequest(logger, request.method, answer.path, answer.status, start);
           offset = end + HEAD_END.length;
           if (draining) return close();
           // A client that sends requests without reading the answers is not read from until it
           // does: the rest of the chunk waits, so that no more answers are queued meanwhile.
-          if (socket.writableNeedDrain) return wait(offset < length ? Buffer.from(chunk.subarray(offset, length)) : undefined);
+          if (socket.writableNeedDrain) return wait(offset < length ? kept(chunk, offset, length) : undefined);
         }
       } finally {
         socket.uncork();
       }
-      // Reading and writing restart a socket's timer, so it is set only when it changes: after the first answer.
-      if (!timerForIdle) {
-        timerForIdle = true;
-        socket.setTimeout(server.keepAliveTimeout ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0);
-      }
     }
 
+    /** Stops reading until what was written is sent; then answers what waited, in order, and reads on. */
     function wait(rest: Buffer | undefined): void {
       waiting = true;
+      pending = rest;
       socket.pause();
       socket.once('drain', () => {
         waiting = false;
-        if (rest) take(rest);
+        const next = pending;
+        pending = undefined;
+        if (next) take(next, next.length);
         if (!waiting && !handedOver && !closing) socket.resume();
       });
     }
@@ -296,7 +328,8 @@ export function answerFromSocket(
     }
 
     // node:http's sockets stay open for writing when the client ends its side: every answer here
-    // is written already, so close ours, as node:http does once it has answered.
+    // is written already, so close ours, as node:http does once it has answered. (A paused
+    // socket, one whose answers wait, emits 'end' only once it is resumed, after they are made.)
     function onEnd(): void {
       close();
     }
@@ -305,17 +338,15 @@ export function answerFromSocket(
     if (ownBuffer && OWN_BUFFER_FIELDS && typeof handle?.useUserBuffer === 'function') {
       const fields = socket as unknown as Record<symbol, unknown>;
       fields[OWN_BUFFER_FIELDS.buffer] = READ_BUFFER;
-      // Returning false stops reading, as push() does when the stream's buffer is full.
-      fields[OWN_BUFFER_FIELDS.callback] = (length: number, buffer: Buffer): boolean => {
+      // Returning false stops reading, as push() does when the stream's buffer is full; pause()
+      // and resume() stop and start the handle for a socket with these fields.
+      fields[OWN_BUFFER_FIELDS.callback] = (length: number, buffer: Buffer): boolean =>
         // node:http reads the connection itself once it has it (its parser takes the handle's
         // reads); whatever still comes this way goes through the stream, as a copy.
-        if (handedOver) return socket.push(Buffer.from(buffer.subarray(0, length)));
-        if (!closing) take(buffer, length);
-        return true;
-      };
+        handedOver ? socket.push(Buffer.from(buffer.subarray(0, length))) : received(buffer, length);
       handle.useUserBuffer(READ_BUFFER);
     } else {
-      socket.on('data', take);
+      socket.on('data', onData);
     }
     socket.on('timeout', onTimeout);
     socket.on('error', onError);

@@ -85,23 +85,21 @@ export type Collect = (options?: { type: 'major'; flavor: 'last-resort' }) => vo
 /**
  * Gives the system back what start-up's garbage holds, just before the server listens. Parsing
  * leaves the heap about twice the size of what it keeps (at 1,000 generated articles, 65 MB of
- * heap for 33 MB live), and V8 keeps those pages until a collection made to reduce memory. So
- * with `--expose-gc` (npm start and the image run with it) and a heap under RELEASE_BELOW_BYTES,
- * V8's last-resort collection is made: it compacts the heap and unmaps its free pages (RSS at
- * ready 117-131 MB against 151-165 on Node 24, 80-100 ms). A V8 that does not know that flavour
- * (Node 20's) gives the pages back after two ordinary full collections (114 MB against 135). A
- * larger heap is left alone: it takes long to collect, and the tight limit V8 sets after these
- * collections made the full ones that followed under load hold search and 404 p99s at 100-230
- * ms at 10,000 articles. True when it collected.
+ * heap for 33 MB live), and V8 keeps those pages. So with `--expose-gc` (npm start and the image
+ * run with it) and a heap under RELEASE_BELOW_BYTES, V8's last-resort collection is made: it
+ * compacts the heap and unmaps the free pages. On Node 24 at 1,000 articles, RSS at ready was
+ * 117-131 MB against 151-165 MB, for 80-100 ms of start-up. Node 20's V8 does not know that
+ * flavour and makes no full collection for it; there, two ordinary full collections would give
+ * the pages back too (114 MB against 135 MB), but they cost as much time and Node 20 is within
+ * its memory without them, so they are not made. A larger heap is left alone: it takes long to
+ * collect, and the tight limit V8 sets after such collections made the full ones that followed
+ * under load hold search and 404 p99s at 100-230 ms at 10,000 articles. True when it collected.
  */
 export function releaseStartUpGarbage(
   collect = (globalThis as { gc?: Collect }).gc,
-  heap: () => Pick<v8.HeapInfo, 'used_heap_size' | 'total_heap_size'> = v8.getHeapStatistics,
+  heap: () => Pick<v8.HeapInfo, 'used_heap_size'> = v8.getHeapStatistics,
 ): boolean {
-  if (typeof collect !== 'function') return false;
-  const before = heap();
-  if (before.used_heap_size > RELEASE_BELOW_BYTES) return false;
+  if (typeof collect !== 'function' || heap().used_heap_size > RELEASE_BELOW_BYTES) return false;
   collect({ type: 'major', flavor: 'last-resort' });
-  if (heap().total_heap_size > 0.8 * before.total_heap_size) for (let i = 0; i < 2; i += 1) collect();
   return true;
 }
