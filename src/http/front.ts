@@ -343,7 +343,7 @@ export function answerFromSocket(
       fields[OWN_BUFFER_FIELDS.callback] = (length: number, buffer: Buffer): boolean =>
         // node:http reads the connection itself once it has it (its parser takes the handle's
         // reads); whatever still comes this way goes through the stream, as a copy.
-        handedOver ? socket.push(Buffer.from(buffer.subarray(0, length))) : received(buffer, length);
+        handedOver ? socket.push(kept(buffer, 0, length)) : received(buffer, length);
       handle.useUserBuffer(READ_BUFFER);
     } else {
       socket.on('data', onData);
