@@ -8,3 +8,13 @@ export function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** One of `list`, chosen by `next`. */
+export function pick<T>(next: () => number, list: readonly T[]): T {
+  return list[Math.floor(next() * list.length)]!;
+}
+
+/** Fewer than `most` of `pieces`, each chosen by `next`, joined: a random source for comparing two parsers. */
+export function randomText(next: () => number, pieces: readonly string[], most: number): string {
+  return Array.from({ length: Math.floor(next() * most) }, () => pick(next, pieces)).join('');
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { fasterBlockState, plainInline } from '../../src/content/markdown';
-import { random } from '../helpers/random';
+import { random, randomText } from '../helpers/random';
 
 const md = new MarkdownIt();
 const Faster = fasterBlockState(md.block.State);
@@ -44,10 +44,7 @@ describe("the faster block state's line marks", () => {
   it('are markdown-it’s own for 5,000 random sources of spaces, tabs, line breaks and text', () => {
     const next = random(20261201);
     const alphabet = [' ', ' ', '\t', '\n', '\n', 'a', '#', '>', '-', '\r'];
-    for (let i = 0; i < 5000; i += 1) {
-      const length = Math.floor(next() * 40);
-      same(Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
-    }
+    for (let i = 0; i < 5000; i += 1) same(randomText(next, alphabet, 40));
   });
 
   it('are markdown-it’s own for the seed article', () => {
@@ -112,7 +109,6 @@ describe('plain inline text', () => {
       '> ',
       '    ',
     ];
-    for (let i = 0; i < 5000; i += 1)
-      same(Array.from({ length: Math.floor(next() * 16) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
+    for (let i = 0; i < 5000; i += 1) same(randomText(next, pieces, 16));
   });
 });

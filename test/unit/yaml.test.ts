@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { parseYaml, simpleMapping } from '../../src/content/yaml';
-import { random } from '../helpers/random';
+import { pick as pickWith, random } from '../helpers/random';
 
 /** What js-yaml makes of the text, or the error it throws. */
 const jsYaml = (text: string): { value?: unknown; error?: true } => {
@@ -122,7 +122,7 @@ describe('simple YAML mappings, read without js-yaml', () => {
 
   it('give, for 20,000 random texts of such lines, what js-yaml gives, or leave the text to it', () => {
     const next = random(20261201);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const pick = <T>(list: readonly T[]): T => pickWith(next, list);
     let read = 0;
     for (let i = 0; i < 20_000; i += 1) {
       const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, () => {
